@@ -1,0 +1,1 @@
+"""ree-tracker: Dagster code that lands, models, checks and publishes China's export data."""

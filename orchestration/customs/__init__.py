@@ -1,0 +1,1 @@
+"""Customs extracts: GACC files and published figures, from landing folder to raw tables."""

@@ -1,0 +1,190 @@
+"""Reader for CSV exports of GACC's online query platform (stats.customs.gov.cn).
+
+Users download these by hand (the platform sits behind a CAPTCHA). They come GBK-encoded
+with Chinese headers, thousands separators and quantities in the first legal unit (kilograms
+for the rare-earth codes); trade-mode and province columns appear only when the query asked
+for them. Rows land with the values as reported; staging converts units.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+from orchestration.customs.parsing import parse_month, parse_number, parse_optional_number
+from orchestration.landing.contract import FileKind, ParsedExtract, RowReject, UnreadableFile
+
+# Chinese header -> raw column. The value column is named after its currency.
+HEADER_TO_COLUMN = {
+    "数据年月": "period_yyyymm",
+    "商品编码": "commodity_code",
+    "商品名称": "commodity_name",
+    "贸易伙伴编码": "partner_code",
+    "贸易伙伴名称": "partner_name",
+    "贸易方式编码": "trade_mode_code",
+    "贸易方式名称": "trade_mode_name",
+    "注册地编码": "province_code",
+    "注册地名称": "province_name",
+    "第一数量": "quantity_1",
+    "第一计量单位": "unit_1",
+    "第二数量": "quantity_2",
+    "第二计量单位": "unit_2",
+}
+VALUE_HEADERS = {"人民币": "CNY", "美元": "USD"}
+REQUIRED = ("period_yyyymm", "commodity_code", "partner_name", "quantity_1", "unit_1")
+# Units we can express in tonnes; anything else is quarantined rather than guessed.
+KNOWN_UNITS = {"千克", "吨", "克", "kg", "t", "g"}
+_CODE = re.compile(r"^\d{8}(\d{2})?$")
+
+COLUMNS_DDL = """
+    period_month date not null,
+    commodity_code varchar not null,
+    commodity_name varchar,
+    partner_code varchar,
+    partner_name varchar not null,
+    trade_mode_code varchar,
+    trade_mode_name varchar,
+    province_code varchar,
+    province_name varchar,
+    quantity_1 double not null,
+    unit_1 varchar not null,
+    quantity_2 double,
+    unit_2 varchar,
+    value double,
+    value_currency varchar
+"""
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and encoding name: UTF-8 (with or without BOM) first, then GB18030 (a GBK superset)."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gbk"
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(
+            f"neither UTF-8 nor GBK text (undecodable byte at offset {error.start})"
+        ) from None
+
+
+def recognizes(head: bytes) -> bool:
+    first_line = head.split(b"\n", 1)[0]
+    for encoding in ("utf-8-sig", "gb18030"):
+        text = first_line.decode(encoding, errors="ignore")
+        if "数据年月" in text and "商品编码" in text:
+            return True
+    return False
+
+
+def _value_column(header: list[str]) -> tuple[int, str] | None:
+    for index, name in enumerate(header):
+        for label, currency in VALUE_HEADERS.items():
+            if label in name:
+                return index, currency
+    return None
+
+
+def read(path: Path) -> ParsedExtract:
+    text, _encoding = decode(path.read_bytes())
+    lines = text.splitlines()
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip() for h in next(reader, [])]
+    positions = {HEADER_TO_COLUMN[h]: i for i, h in enumerate(header) if h in HEADER_TO_COLUMN}
+    missing = [
+        chinese for chinese, column in HEADER_TO_COLUMN.items()
+        if column in REQUIRED and column not in positions
+    ]
+    value_column = _value_column(header)
+    if missing or value_column is None:
+        wanted = missing + ([] if value_column else ["人民币 or 美元 (value)"])
+        raise UnreadableFile(f"header lacks required column(s): {', '.join(wanted)}")
+    value_index, currency = value_column
+
+    parsed = ParsedExtract()
+    for values in reader:
+        row_number = reader.line_num
+        raw_text = lines[row_number - 1] if row_number <= len(lines) else ""
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            parsed.rejects.append(
+                RowReject(row_number, "*", f"has {len(values)} fields, header has "
+                          f"{len(header)}", raw_text)
+            )
+            continue
+
+        def cell(column: str, record: list[str] = values) -> str:
+            index = positions.get(column)
+            return record[index].strip() if index is not None else ""
+
+        try:
+            row = _parse_row(cell, values[value_index], currency)
+        except ValueError as error:
+            field_name, message = error.args
+            parsed.rejects.append(RowReject(row_number, field_name, message, raw_text))
+            continue
+        row["_row_number"] = row_number
+        parsed.rows.append(row)
+    return parsed
+
+
+def _parse_row(cell, value_text: str, currency: str) -> dict[str, object]:
+    column_names = {column: chinese for chinese, column in HEADER_TO_COLUMN.items()}
+
+    def checked(column: str, parse):
+        try:
+            return parse(cell(column))
+        except ValueError as error:
+            raise ValueError(column_names[column], str(error)) from None
+
+    def code(text: str) -> str:
+        digits = text.replace(".", "").replace(" ", "")
+        if not _CODE.match(digits):
+            raise ValueError(f"{text!r} is not an 8- or 10-digit commodity code")
+        return digits
+
+    def unit(text: str) -> str:
+        if text not in KNOWN_UNITS:
+            raise ValueError(f"unit {text!r} cannot be converted to tonnes")
+        return text
+
+    def non_empty(text: str) -> str:
+        if not text:
+            raise ValueError("is empty")
+        return text
+
+    try:
+        value = parse_optional_number(value_text)
+    except ValueError as error:
+        raise ValueError("人民币" if currency == "CNY" else "美元", str(error)) from None
+    return {
+        "period_month": checked("period_yyyymm", parse_month),
+        "commodity_code": checked("commodity_code", code),
+        "commodity_name": cell("commodity_name") or None,
+        "partner_code": cell("partner_code") or None,
+        "partner_name": checked("partner_name", non_empty),
+        "trade_mode_code": cell("trade_mode_code") or None,
+        "trade_mode_name": cell("trade_mode_name") or None,
+        "province_code": cell("province_code") or None,
+        "province_name": cell("province_name") or None,
+        "quantity_1": checked("quantity_1", parse_number),
+        "unit_1": checked("unit_1", unit),
+        "quantity_2": checked("quantity_2", parse_optional_number),
+        "unit_2": cell("unit_2") or None,
+        "value": value,
+        "value_currency": currency,
+    }
+
+
+GACC_QUERY_CSV = FileKind(
+    name="gacc_query_csv",
+    raw_table="raw.gacc_query_exports",
+    columns_ddl=COLUMNS_DDL,
+    recognizes=recognizes,
+    read=read,
+    description="GACC online-query CSV export (commodity x partner [x trade mode x province]).",
+)

@@ -1,0 +1,1 @@
+"""Shared landing mechanics: find files, recognize them by content, land them losslessly."""

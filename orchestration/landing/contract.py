@@ -1,0 +1,43 @@
+"""What every reader of a landed file promises, whatever the source format.
+
+A reader turns one file into good rows and rejected rows and never drops either: the
+landing step stores good rows in raw.* and rejected rows in quarantine.rejected_rows, so a
+user can always account for every line of a file they dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RowReject:
+    row_number: int  # line of the file where the record ends (the header is line 1)
+    field: str
+    reason: str
+    raw_text: str
+
+
+@dataclass
+class ParsedExtract:
+    rows: list[dict[str, Any]] = field(default_factory=list)  # each has "_row_number"
+    rejects: list[RowReject] = field(default_factory=list)
+
+
+class UnreadableFile(Exception):
+    """The file as a whole cannot be read (encoding, layout); it goes to rejected_files."""
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """A kind of extract: how to recognize it by content and where its rows land."""
+
+    name: str
+    raw_table: str  # schema-qualified, e.g. raw.published_figures
+    columns_ddl: str  # the kind's own columns; landing adds the provenance columns
+    recognizes: Callable[[bytes], bool]  # decides on the first bytes of the file
+    read: Callable[[Path], ParsedExtract]
+    description: str = ""

@@ -1,0 +1,204 @@
+"""Landing files into raw.* with provenance, idempotently, and quarantining what is bad.
+
+Raw tables are append-only. A file is identified by the SHA-256 of its content, so landing
+the same bytes again (under any name) adds nothing, and every row keeps its source file,
+content hash, row number and load time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from orchestration.landing.contract import FileKind, ParsedExtract, UnreadableFile
+from orchestration.landing.files import iter_landing_files, read_head, sha256_of
+
+PROVENANCE_DDL = """
+    _source_file varchar not null,
+    _content_hash varchar not null,
+    _row_number integer not null,
+    _loaded_at timestamp not null
+"""
+
+BOOKKEEPING_DDL = """
+create schema if not exists raw;
+create schema if not exists quarantine;
+create table if not exists raw.landed_files (
+    content_hash varchar primary key,
+    source_file varchar not null,
+    kind varchar not null,
+    rows_landed integer not null,
+    rows_rejected integer not null,
+    landed_at timestamp not null
+);
+create table if not exists quarantine.rejected_rows (
+    source_file varchar not null,
+    content_hash varchar not null,
+    kind varchar not null,
+    row_number integer not null,
+    field varchar not null,
+    reason varchar not null,
+    raw_text varchar,
+    rejected_at timestamp not null
+);
+create table if not exists quarantine.rejected_files (
+    source_file varchar not null,
+    content_hash varchar not null,
+    reason varchar not null,
+    rejected_at timestamp not null,
+    primary key (content_hash, source_file)
+);
+"""
+
+
+@dataclass
+class LandingReport:
+    kind: str
+    files_landed: list[str] = field(default_factory=list)
+    files_already_landed: list[str] = field(default_factory=list)
+    files_rejected: dict[str, str] = field(default_factory=dict)
+    unrecognized_files: list[str] = field(default_factory=list)
+    rows_landed: int = 0
+    rows_rejected: int = 0
+    reject_messages: list[str] = field(default_factory=list)
+
+    def as_metadata(self) -> dict[str, object]:
+        return {
+            "rows_landed": self.rows_landed,
+            "rows_rejected": self.rows_rejected,
+            "files_landed": len(self.files_landed),
+            "files_already_landed": len(self.files_already_landed),
+            "files_rejected": len(self.files_rejected),
+            "unrecognized_files": len(self.unrecognized_files),
+            "unrecognized_file_names": ", ".join(self.unrecognized_files) or "none",
+        }
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def ensure_tables(conn: duckdb.DuckDBPyConnection, kind: FileKind) -> None:
+    conn.execute(BOOKKEEPING_DDL)
+    conn.execute(
+        f"create table if not exists {kind.raw_table} ({kind.columns_ddl}, {PROVENANCE_DDL})"
+    )
+
+
+def identify(head: bytes, kinds: Sequence[FileKind]) -> FileKind | None:
+    for kind in kinds:
+        if kind.recognizes(head):
+            return kind
+    return None
+
+
+def _record_rejected_file(
+    conn: duckdb.DuckDBPyConnection, source_file: str, content_hash: str, reason: str
+) -> None:
+    conn.execute(
+        """
+        insert into quarantine.rejected_files
+        select ?, ?, ?, ? where not exists (
+            select 1 from quarantine.rejected_files where content_hash = ? and source_file = ?
+        )
+        """,
+        [source_file, content_hash, reason, _utc_now(), content_hash, source_file],
+    )
+
+
+def _insert_rows(
+    conn: duckdb.DuckDBPyConnection,
+    kind: FileKind,
+    parsed: ParsedExtract,
+    source_file: str,
+    content_hash: str,
+    loaded_at: dt.datetime,
+) -> None:
+    if not parsed.rows:
+        return
+    frame = pd.DataFrame(parsed.rows).rename(columns={"_row_number": "_row_number"})
+    frame["_source_file"] = source_file
+    frame["_content_hash"] = content_hash
+    frame["_loaded_at"] = loaded_at
+    conn.register("incoming_rows", frame)
+    try:
+        conn.execute(f"insert into {kind.raw_table} by name select * from incoming_rows")
+    finally:
+        conn.unregister("incoming_rows")
+
+
+def land_file(
+    conn: duckdb.DuckDBPyConnection, kind: FileKind, path: Path, root: Path, report: LandingReport
+) -> None:
+    """Land one file of a known kind in a single transaction (all of it or none of it)."""
+    source_file = path.relative_to(root).as_posix()
+    content_hash = sha256_of(path)
+    if conn.execute(
+        "select 1 from raw.landed_files where content_hash = ?", [content_hash]
+    ).fetchone():
+        report.files_already_landed.append(source_file)
+        return
+    try:
+        parsed = kind.read(path)
+    except UnreadableFile as error:
+        reason = f"{source_file}: {error}"
+        _record_rejected_file(conn, source_file, content_hash, reason)
+        report.files_rejected[source_file] = reason
+        return
+
+    loaded_at = _utc_now()
+    conn.execute("begin transaction")
+    try:
+        _insert_rows(conn, kind, parsed, source_file, content_hash, loaded_at)
+        if parsed.rejects:
+            conn.executemany(
+                "insert into quarantine.rejected_rows values (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    [source_file, content_hash, kind.name, r.row_number, r.field, r.reason,
+                     r.raw_text, loaded_at]
+                    for r in parsed.rejects
+                ],
+            )
+        conn.execute(
+            "insert into raw.landed_files values (?, ?, ?, ?, ?, ?)",
+            [content_hash, source_file, kind.name, len(parsed.rows), len(parsed.rejects),
+             loaded_at],
+        )
+        conn.execute("commit")
+    except Exception:
+        conn.execute("rollback")
+        raise
+    report.files_landed.append(source_file)
+    report.rows_landed += len(parsed.rows)
+    report.rows_rejected += len(parsed.rejects)
+    report.reject_messages.extend(
+        f"{source_file} row {r.row_number}, field {r.field}: {r.reason}" for r in parsed.rejects
+    )
+
+
+def land_kind(
+    conn: duckdb.DuckDBPyConnection, root: Path, kind: FileKind, all_kinds: Sequence[FileKind]
+) -> LandingReport:
+    """Land every file under root that is of this kind; report files no kind recognizes."""
+    ensure_tables(conn, kind)
+    report = LandingReport(kind=kind.name)
+    for path in iter_landing_files(root):
+        matched = identify(read_head(path), all_kinds)
+        if matched is None:
+            source_file = path.relative_to(root).as_posix()
+            report.unrecognized_files.append(source_file)
+            _record_rejected_file(
+                conn,
+                source_file,
+                sha256_of(path),
+                f"{source_file}: not recognized as any known extract "
+                f"({', '.join(k.name for k in all_kinds)}); nothing was landed from it",
+            )
+        elif matched is kind:
+            land_file(conn, kind, path, root, report)
+    return report

@@ -1,0 +1,60 @@
+"""The one place where ree-tracker's settings are read.
+
+Every entry point (make, the Dagster UI, the CLI, the tests) resolves paths through these
+functions, so setting an environment variable changes them all at once. Values are read when
+called, never at import time, so a test can point the pipeline at a temp folder by setting
+the variable before it runs anything.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+
+# Defaults are relative to the project root so the pipeline behaves the same from any cwd.
+DEFAULTS = {
+    "REE_WAREHOUSE": "data/warehouse.duckdb",
+    "REE_LANDING_DIR": "data/landing",
+    "REE_PUBLISH_DIR": "data/published",
+}
+
+# The published file's name inside REE_PUBLISH_DIR: BI connections point at it.
+PUBLISHED_DB_NAME = "ree_tracker.duckdb"
+
+# Every asset that writes the warehouse runs in this Dagster concurrency pool (limit 1):
+# DuckDB allows one writer process at a time.
+WAREHOUSE_POOL = "ree_warehouse"
+
+
+def _path_setting(name: str) -> Path:
+    value = os.environ.get(name) or DEFAULTS[name]
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else (PROJECT_ROOT / path)
+
+
+def warehouse_path() -> Path:
+    """DuckDB file the pipeline writes (REE_WAREHOUSE)."""
+    return _path_setting("REE_WAREHOUSE")
+
+
+def landing_dir() -> Path:
+    """Folder scanned for raw extracts (REE_LANDING_DIR); holds the embedded default data."""
+    return _path_setting("REE_LANDING_DIR")
+
+
+def publish_dir() -> Path:
+    """Folder that receives the read-only copy of the marts for BI tools (REE_PUBLISH_DIR)."""
+    return _path_setting("REE_PUBLISH_DIR")
+
+
+def published_db_path() -> Path:
+    return publish_dir() / PUBLISHED_DB_NAME
+
+
+def dbt_env() -> dict[str, str]:
+    """Environment for dbt subprocesses: the profile reads the warehouse path from it."""
+    return {**os.environ, "REE_WAREHOUSE": str(warehouse_path())}
