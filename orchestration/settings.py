@@ -58,3 +58,12 @@ def published_db_path() -> Path:
 def dbt_env() -> dict[str, str]:
     """Environment for dbt subprocesses: the profile reads the warehouse path from it."""
     return {**os.environ, "REE_WAREHOUSE": str(warehouse_path())}
+
+
+def dbt_executable() -> Path:
+    """The dbt installed beside this interpreter (the project's venv), else `dbt` on PATH."""
+    import shutil
+    import sys
+
+    beside = Path(sys.executable).parent / "dbt"
+    return beside if beside.exists() else Path(shutil.which("dbt") or "dbt")

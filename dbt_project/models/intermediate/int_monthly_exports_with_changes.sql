@@ -1,0 +1,32 @@
+with
+
+exports as (
+    select * from {{ ref('int_monthly_exports_selected') }}
+),
+
+final as (
+    select
+        exports.*,
+        -- Month on month: only between single months that follow each other.
+        case
+            when exports.months_covered = 1
+                then {{ pct_change('exports.quantity_t', 'previous_month.quantity_t') }}
+        end as mom_change_pct,
+        -- Year on year: against the same period a year earlier, of the same length.
+        {{ pct_change('exports.quantity_t', 'previous_year.quantity_t') }} as yoy_change_pct
+    from exports
+    left join exports as previous_month
+        on
+            exports.product_code = previous_month.product_code
+            and exports.partner_iso3 = previous_month.partner_iso3
+            and previous_month.months_covered = 1
+            and previous_month.period_month = exports.period_month - interval 1 month
+    left join exports as previous_year
+        on
+            exports.product_code = previous_year.product_code
+            and exports.partner_iso3 = previous_year.partner_iso3
+            and exports.months_covered = previous_year.months_covered
+            and previous_year.period_month = exports.period_month - interval 12 month
+)
+
+select * from final

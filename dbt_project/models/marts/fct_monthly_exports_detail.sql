@@ -1,0 +1,36 @@
+with
+
+gacc as (
+    select * from {{ ref('int_gacc_exports_partnered') }}
+),
+
+products as (
+    select * from {{ ref('dim_product') }}
+),
+
+final as (
+    select
+        cast(gacc.period_month as date) as period_month,
+        cast(gacc.commodity_code as varchar) as commodity_code,
+        cast(gacc.hs6_code as varchar) as hs6_code,
+        coalesce(products.product_name, gacc.commodity_name_zh) as product_name,
+        products.product_group,
+        products.product_code is not null as is_known_code,
+        cast(gacc.partner_iso3 as varchar) as partner_iso3,
+        cast(gacc.partner_name_zh as varchar) as partner_name_zh,
+        cast(gacc.trade_mode_code as varchar) as trade_mode_code,
+        cast(gacc.trade_mode_name_zh as varchar) as trade_mode_name_zh,
+        cast(gacc.province_code as varchar) as province_code,
+        cast(gacc.province_name_zh as varchar) as province_name_zh,
+        cast(gacc.quantity_t as double) as quantity_t,
+        cast(gacc.value_usd as double) as value_usd,
+        cast(gacc.value_cny as double) as value_cny,
+        cast(gacc.source_file as varchar) as source_file,
+        cast(gacc.source_row_number as integer) as source_row_number,
+        cast(gacc.loaded_at as timestamp) as loaded_at
+    from gacc
+    left join products
+        on gacc.commodity_code = products.product_code
+)
+
+select * from final

@@ -1,0 +1,1 @@
+"""News domain: press figures and policy mentions, kept to cross-check the customs series."""

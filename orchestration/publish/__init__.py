@@ -1,0 +1,1 @@
+"""Publishing the marts to a read-only DuckDB file for BI tools."""

@@ -1,0 +1,1 @@
+"""Great Expectations suites (expectations/*.json) run as Dagster asset checks."""

@@ -1,0 +1,57 @@
+"""One Dagster asset check per expectation suite, attached to the asset it guards."""
+
+
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetChecksDefinition,
+    AssetKey,
+    MetadataValue,
+    asset_check,
+)
+
+from orchestration import settings
+from orchestration.quality.suites import SuiteSpec, fetch_batch, load_suite_specs, validate
+from orchestration.resources import Warehouse
+
+
+def _failures_markdown(outcome) -> str:
+    lines = ["| expectation | column | failing rows | examples | why |", "|---|---|---|---|---|"]
+    for failure in outcome.failures:
+        examples = ", ".join(failure.examples) or (failure.error or "")
+        lines.append(
+            f"| {failure.expectation} | {failure.column or ''} | {failure.failing_rows} "
+            f"| {examples} | {failure.why or ''} |"
+        )
+    return "\n".join(lines)
+
+
+def suite_check(spec: SuiteSpec) -> AssetChecksDefinition:
+    @asset_check(
+        asset=AssetKey(list(spec.asset_key)),
+        name=f"ge_{spec.name}",
+        description=spec.description or f"Great Expectations suite {spec.path.name}",
+        pool=settings.WAREHOUSE_POOL,
+    )
+    def _check(warehouse: Warehouse) -> AssetCheckResult:
+        with warehouse.connect(read_only=True) as conn:
+            frame = fetch_batch(conn, spec)
+        outcome = validate(frame, spec)
+        metadata = {
+            "suite_file": str(spec.path.relative_to(settings.PROJECT_ROOT)),
+            "rows_validated": outcome.rows_validated,
+            "expectations_run": outcome.expectations_run,
+            "failed_expectations": len(outcome.failures),
+            "failing_rows": outcome.failing_rows,
+        }
+        if outcome.failures:
+            metadata["failures"] = MetadataValue.md(_failures_markdown(outcome))
+        return AssetCheckResult(
+            passed=outcome.passed, metadata=metadata, severity=AssetCheckSeverity.ERROR
+        )
+
+    return _check
+
+
+def build_suite_checks() -> list[AssetChecksDefinition]:
+    return [suite_check(spec) for spec in load_suite_specs()]

@@ -1,0 +1,162 @@
+"""Loading expectation suites and validating warehouse tables against them.
+
+Each suite is a JSON file in expectations/. Besides GE's own fields it carries, in `meta`:
+- `asset_key`: the Dagster asset it guards, e.g. ["marts", "fct_monthly_exports"];
+- `batch_sql`: the query that builds the batch to validate (it may add derived columns, such
+  as a partner total beside the world total, so row-level expectations can test sums).
+GE's SQL data source does not work on DuckDB (stack notes), so batches are pandas frames.
+Great Expectations costs seconds to import, so it is imported only inside `validate`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from orchestration import settings
+
+# How many failing values each expectation reports back as examples.
+EXAMPLES_PER_EXPECTATION = 5
+
+
+@dataclass(frozen=True)
+class SuiteSpec:
+    name: str
+    asset_key: tuple[str, ...]
+    batch_sql: str
+    description: str
+    suite: dict[str, Any]
+    path: Path
+
+
+@dataclass
+class ExpectationFailure:
+    expectation: str
+    column: str | None
+    failing_rows: int
+    examples: list[str]
+    why: str | None = None
+    error: str | None = None
+
+
+@dataclass
+class SuiteOutcome:
+    suite: str
+    rows_validated: int
+    expectations_run: int
+    failing_rows: int
+    failures: list[ExpectationFailure] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+def load_suite_specs(directory: Path | None = None) -> list[SuiteSpec]:
+    specs = []
+    for path in sorted((directory or settings.EXPECTATIONS_DIR).glob("*.json")):
+        suite = json.loads(path.read_text(encoding="utf-8"))
+        meta = suite.get("meta", {})
+        missing = [key for key in ("asset_key", "batch_sql") if key not in meta]
+        if missing:
+            raise ValueError(f"{path}: suite meta lacks {', '.join(missing)}")
+        specs.append(
+            SuiteSpec(
+                name=suite["name"],
+                asset_key=tuple(meta["asset_key"]),
+                batch_sql=meta["batch_sql"],
+                description=meta.get("description", ""),
+                suite=suite,
+                path=path,
+            )
+        )
+    return specs
+
+
+def runtime_parameters(today: dt.date | None = None) -> dict[str, str]:
+    """Values suites refer to as {"$PARAMETER": name}: bounds that move with the calendar."""
+    today = today or dt.date.today()
+    first_of_next_month = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return {
+        "last_day_of_current_month": (first_of_next_month - dt.timedelta(days=1)).isoformat(),
+    }
+
+
+def fetch_batch(conn: duckdb.DuckDBPyConnection, spec: SuiteSpec) -> pd.DataFrame:
+    frame = conn.execute(spec.batch_sql).df()
+    # DuckDB dates arrive as datetime64; GE compares python dates with the suites' ISO-date
+    # bounds, but not datetime64 columns.
+    for column in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = frame[column].dt.date
+    return frame
+
+
+def validate(frame: pd.DataFrame, spec: SuiteSpec, today: dt.date | None = None) -> SuiteOutcome:
+    """Validate a frame against a suite; report, per failed expectation, rows and examples."""
+    import great_expectations as gx
+    from great_expectations.core import ExpectationSuite
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    batch_definition = (
+        context.data_sources.add_pandas("warehouse")
+        .add_dataframe_asset(name=spec.name)
+        .add_batch_definition_whole_dataframe("whole_table")
+    )
+    batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+    suite = ExpectationSuite(
+        name=spec.suite["name"],
+        expectations=spec.suite["expectations"],
+        meta=spec.suite.get("meta"),
+    )
+    result = batch.validate(
+        suite,
+        expectation_parameters=runtime_parameters(today),
+        result_format={"result_format": "COMPLETE"},
+    )
+    failures: list[ExpectationFailure] = []
+    failing_indexes: set[Any] = set()
+    for expectation_result in result.results:
+        if expectation_result.success:
+            continue
+        config = expectation_result.expectation_config
+        details = expectation_result.result or {}
+        exception = expectation_result.exception_info or {}
+        indexes = details.get("unexpected_index_list") or []
+        failing_indexes.update(_index_value(index) for index in indexes)
+        failures.append(
+            ExpectationFailure(
+                expectation=config.type,
+                column=config.kwargs.get("column") or config.kwargs.get("column_A"),
+                failing_rows=int(details.get("unexpected_count") or len(indexes)),
+                examples=[
+                    str(value)
+                    for value in (details.get("partial_unexpected_list") or [])[
+                        :EXAMPLES_PER_EXPECTATION
+                    ]
+                ],
+                why=(config.meta or {}).get("why"),
+                error=exception.get("exception_message") if exception.get("raised_exception")
+                else None,
+            )
+        )
+    return SuiteOutcome(
+        suite=spec.name,
+        rows_validated=len(frame),
+        expectations_run=len(result.results),
+        failing_rows=len(failing_indexes),
+        failures=failures,
+    )
+
+
+def _index_value(index: Any) -> Any:
+    # GE returns a bare index for pandas batches and a dict for some column-pair results.
+    return json.dumps(index, sort_keys=True, default=str) if isinstance(index, dict) else index
