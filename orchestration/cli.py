@@ -34,8 +34,9 @@ def run_pipeline() -> int:
     print()
     print(f"ree-tracker run {'succeeded' if result.success else 'FAILED'} in {elapsed:.1f} s")
     print(f"  warehouse: {settings.warehouse_path()}")
-    print(f"  checks:    {len(evaluations) - len(failed_checks)} passed, "
-          f"{len(failed_checks)} failed")
+    print(
+        f"  checks:    {len(evaluations) - len(failed_checks)} passed, {len(failed_checks)} failed"
+    )
     for name in failed_checks:
         print(f"    failed: {name}")
     published = settings.published_db_path()

@@ -1,6 +1,5 @@
 """The pipeline job and what triggers it: new files in the landing folder, and the calendar."""
 
-
 import hashlib
 import json
 

@@ -95,7 +95,8 @@ def read(path: Path) -> ParsedExtract:
     header = [h.strip() for h in next(reader, [])]
     positions = {HEADER_TO_COLUMN[h]: i for i, h in enumerate(header) if h in HEADER_TO_COLUMN}
     missing = [
-        chinese for chinese, column in HEADER_TO_COLUMN.items()
+        chinese
+        for chinese, column in HEADER_TO_COLUMN.items()
         if column in REQUIRED and column not in positions
     ]
     value_column = _value_column(header)
@@ -112,8 +113,9 @@ def read(path: Path) -> ParsedExtract:
             continue
         if len(values) != len(header):
             parsed.rejects.append(
-                RowReject(row_number, "*", f"has {len(values)} fields, header has "
-                          f"{len(header)}", raw_text)
+                RowReject(
+                    row_number, "*", f"has {len(values)} fields, header has {len(header)}", raw_text
+                )
             )
             continue
 

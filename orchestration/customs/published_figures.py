@@ -123,8 +123,9 @@ def read(path: Path) -> ParsedExtract:
             continue
         if len(values) != len(COLUMNS):
             parsed.rejects.append(
-                RowReject(row_number, "*", f"has {len(values)} fields, expected "
-                          f"{len(COLUMNS)}", raw_text)
+                RowReject(
+                    row_number, "*", f"has {len(values)} fields, expected {len(COLUMNS)}", raw_text
+                )
             )
             continue
         try:

@@ -159,15 +159,29 @@ def land_file(
             conn.executemany(
                 "insert into quarantine.rejected_rows values (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    [source_file, content_hash, kind.name, r.row_number, r.field, r.reason,
-                     r.raw_text, loaded_at]
+                    [
+                        source_file,
+                        content_hash,
+                        kind.name,
+                        r.row_number,
+                        r.field,
+                        r.reason,
+                        r.raw_text,
+                        loaded_at,
+                    ]
                     for r in parsed.rejects
                 ],
             )
         conn.execute(
             "insert into raw.landed_files values (?, ?, ?, ?, ?, ?)",
-            [content_hash, source_file, kind.name, len(parsed.rows), len(parsed.rejects),
-             loaded_at],
+            [
+                content_hash,
+                source_file,
+                kind.name,
+                len(parsed.rows),
+                len(parsed.rejects),
+                loaded_at,
+            ],
         )
         conn.execute("commit")
     except Exception:

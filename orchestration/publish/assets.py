@@ -1,6 +1,5 @@
 """The asset that publishes the marts for BI tools."""
 
-
 from dagster import AssetKey, MaterializeResult, MetadataValue, asset
 
 from orchestration import settings

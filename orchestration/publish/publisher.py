@@ -54,8 +54,9 @@ def publish_marts(warehouse: Path, published: Path) -> dict[str, int]:
                 f'select * from warehouse.{MARTS_SCHEMA}."{table}"'
             )
             counts[table] = int(
-                conn.execute(f'select count(*) from published.{MARTS_SCHEMA}."{table}"')
-                .fetchone()[0]
+                conn.execute(f'select count(*) from published.{MARTS_SCHEMA}."{table}"').fetchone()[
+                    0
+                ]
             )
         conn.execute("detach published")
     except BaseException:

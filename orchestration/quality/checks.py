@@ -1,10 +1,9 @@
 """One Dagster asset check per expectation suite, attached to the asset it guards."""
 
-
 from dagster import (
     AssetCheckResult,
-    AssetCheckSeverity,
     AssetChecksDefinition,
+    AssetCheckSeverity,
     AssetKey,
     MetadataValue,
     asset_check,

@@ -144,7 +144,8 @@ def validate(frame: pd.DataFrame, spec: SuiteSpec, today: dt.date | None = None)
                     ]
                 ],
                 why=(config.meta or {}).get("why"),
-                error=exception.get("exception_message") if exception.get("raised_exception")
+                error=exception.get("exception_message")
+                if exception.get("raised_exception")
                 else None,
             )
         )

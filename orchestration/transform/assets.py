@@ -1,12 +1,16 @@
 """dbt models, seeds and tests as Dagster assets and asset checks."""
 
-
 import os
 from collections.abc import Mapping
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    dbt_assets,
+)
 
 from orchestration import settings
 from orchestration.resources import Warehouse

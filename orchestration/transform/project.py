@@ -20,8 +20,14 @@ def dbt_project() -> DbtProject:
 
 def dbt_parse_args() -> list[str]:
     """Arguments for `dbt parse`: writes target/manifest.json, which dagster-dbt reads."""
-    return ["parse", "--quiet", "--project-dir", str(settings.DBT_PROJECT_DIR),
-            "--profiles-dir", str(settings.DBT_PROJECT_DIR)]
+    return [
+        "parse",
+        "--quiet",
+        "--project-dir",
+        str(settings.DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(settings.DBT_PROJECT_DIR),
+    ]
 
 
 def ensure_manifest() -> None:

@@ -20,8 +20,8 @@ final as (
         event_type in ('export_control', 'technology_ban', 'regulation', 'state_trading')
             as is_measure,
         cast(items as varchar) as items,
-        cast(coalesce(string_split(product_groups, ';'), []) as varchar []) as product_groups,
-        cast(coalesce(string_split(targets, ';'), []) as varchar []) as targets,
+        cast(coalesce(string_split(product_groups, ';'), []) as varchar[]) as product_groups,
+        cast(coalesce(string_split(targets, ';'), []) as varchar[]) as targets,
         cast(source_url as varchar) as source_url,
         cast(is_verified as boolean) as is_verified,
         cast(note as varchar) as note

@@ -163,8 +163,8 @@ final as (
         cast(coalesce(group_series.months_covered, 1) as integer) as months_covered,
         coalesce(group_series.months_covered > 1, false) as is_combined_release,
         cast(group_series.product_codes as varchar) as product_codes,
-        cast(coalesce(annotations.measures_in_force, []) as varchar []) as measures_in_force,
-        cast(coalesce(annotations.events_in_month, []) as varchar []) as events_in_month,
+        cast(coalesce(annotations.measures_in_force, []) as varchar[]) as measures_in_force,
+        cast(coalesce(annotations.events_in_month, []) as varchar[]) as events_in_month,
         cast(
             case
                 when annotations.has_licensing_in_force then 'export_licensing'

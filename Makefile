@@ -1,0 +1,61 @@
+# ree-tracker: `make run` and `make test` do all the set-up on a machine with only Python 3.11.
+# Settings come from the environment (REE_WAREHOUSE, REE_LANDING_DIR, REE_PUBLISH_DIR);
+# their defaults live in orchestration/settings.py, the one place they are read.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+MANIFEST := dbt_project/target/manifest.json
+DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print)
+
+export DAGSTER_HOME := $(CURDIR)/.dagster_home
+
+.PHONY: install run test lint format dev manifest clean
+
+install: $(INSTALLED)
+
+# Exact versions from requirements.lock (what CI tested), then the project itself.
+$(INSTALLED): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "ree-tracker needs Python 3.11, found " + sys.version' 
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+$(DAGSTER_HOME)/dagster.yaml: config/dagster.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp config/dagster.yaml $@
+
+# dagster-dbt loads the dbt manifest; re-parse whenever a dbt file changes.
+$(MANIFEST): $(INSTALLED) $(DBT_SOURCES)
+	$(BIN)/python -c 'import subprocess, sys; from orchestration import settings; from orchestration.transform.project import dbt_parse_args; sys.exit(subprocess.run([str(settings.dbt_executable()), *dbt_parse_args()], env=settings.dbt_env()).returncode)'
+	touch $@
+
+manifest: $(MANIFEST)
+
+## run: materialize every asset on the landing folder's data and publish the marts
+run: $(INSTALLED) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/ree-tracker run
+
+## test: lint, then every test (pytest runs dbt build and the GE suites on temp warehouses)
+test: $(INSTALLED) $(MANIFEST) lint
+	$(BIN)/python -m pytest
+
+lint: $(INSTALLED) $(MANIFEST)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	cd dbt_project && REE_WAREHOUSE=$$(mktemp -d)/lint.duckdb ../$(BIN)/sqlfluff lint models tests/singular
+
+format: $(INSTALLED)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+	cd dbt_project && REE_WAREHOUSE=$$(mktemp -d)/lint.duckdb ../$(BIN)/sqlfluff fix models tests/singular
+
+## dev: the Dagster UI on http://localhost:3000
+dev: $(INSTALLED) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/dagster dev -w workspace.yaml
+
+clean:
+	rm -rf dbt_project/target dbt_project/logs .lint.duckdb

@@ -1,0 +1,46 @@
+"""Shared test set-up: every test that touches data gets its own warehouse, landing and publish
+folders, through the same REE_* settings users set."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from orchestration import settings
+
+EMBEDDED_LANDING = settings.PROJECT_ROOT / "data" / "landing"
+
+
+@dataclass(frozen=True)
+class PipelinePaths:
+    warehouse: Path
+    landing: Path
+    publish: Path
+
+    @property
+    def published_db(self) -> Path:
+        return self.publish / settings.PUBLISHED_DB_NAME
+
+
+def point_settings_at(monkeypatch: pytest.MonkeyPatch, root: Path) -> PipelinePaths:
+    paths = PipelinePaths(
+        warehouse=root / "warehouse.duckdb", landing=root / "landing", publish=root / "published"
+    )
+    paths.landing.mkdir(parents=True, exist_ok=True)
+    monkeypatch.setenv("REE_WAREHOUSE", str(paths.warehouse))
+    monkeypatch.setenv("REE_LANDING_DIR", str(paths.landing))
+    monkeypatch.setenv("REE_PUBLISH_DIR", str(paths.publish))
+    return paths
+
+
+@pytest.fixture
+def pipeline_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> PipelinePaths:
+    """Empty temp landing folder, warehouse and publish folder, wired through REE_* settings."""
+    return point_settings_at(monkeypatch, tmp_path)
+
+
+def copy_embedded_default(landing: Path) -> None:
+    shutil.copytree(EMBEDDED_LANDING, landing, dirs_exist_ok=True)

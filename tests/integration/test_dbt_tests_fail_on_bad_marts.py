@@ -1,0 +1,61 @@
+"""dbt's data tests are real: on a copy of the built warehouse with broken rows, they fail."""
+
+import shutil
+import subprocess
+
+import duckdb
+import pytest
+
+from orchestration import settings
+from orchestration.transform.project import dbt_project
+
+pytestmark = pytest.mark.slow
+
+
+def _dbt_test(warehouse, select: str) -> subprocess.CompletedProcess:
+    env = {**settings.dbt_env(), "REE_WAREHOUSE": str(warehouse)}
+    return subprocess.run(
+        [
+            str(settings.dbt_executable()),
+            "test",
+            "--select",
+            select,
+            "--project-dir",
+            str(dbt_project().project_dir),
+            "--profiles-dir",
+            str(settings.DBT_PROJECT_DIR),
+            "--target-path",
+            str(warehouse.parent / "target"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.fixture
+def warehouse_copy(pipeline_run, tmp_path):
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(pipeline_run.paths.warehouse, copy)
+    return copy
+
+
+def test_fact_tests_pass_then_fail_on_duplicate_grain_and_bad_shares(warehouse_copy):
+    clean = _dbt_test(warehouse_copy, "fct_monthly_exports,test_type:data")
+    assert clean.returncode == 0, clean.stdout[-2000:]
+
+    conn = duckdb.connect(str(warehouse_copy))
+    # A share of world above 100% and a second row for an existing grain.
+    conn.execute(
+        "update marts.fct_monthly_exports set share_of_world_pct = 150 "
+        "where partner_iso3 = 'USA' and period_month = '2025-06-01'"
+    )
+    conn.execute(
+        "insert into marts.fct_monthly_exports select * from marts.fct_monthly_exports "
+        "where partner_iso3 = 'WLD' and period_month = '2025-05-01'"
+    )
+    conn.close()
+    broken = _dbt_test(warehouse_copy, "fct_monthly_exports,test_type:data")
+    assert broken.returncode != 0
+    assert "unique_combination_of_columns_fct_monthly_exports" in broken.stdout
+    assert "expression_is_true_fct_monthly_exports" in broken.stdout

@@ -1,0 +1,379 @@
+"""Unit tests for the news extractor, on short sentences written for these tests.
+
+None of these sentences comes from a real article; the figures echo published series only so
+that the expected values are easy to recognise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from orchestration.news.extract import (
+    PRODUCT_BLOOMBERG,
+    PRODUCT_MAGNETS,
+    PRODUCT_RARE_EARTHS,
+    FigureClaim,
+    extract_claims,
+    extract_policy_mentions,
+    publication_date_from,
+)
+
+
+def _row(claim: FigureClaim) -> tuple[object, ...]:
+    return (
+        claim.product_code,
+        claim.partner_iso3,
+        claim.period_start,
+        claim.period_end,
+        claim.quantity_t,
+        claim.change_pct,
+        claim.change_basis,
+    )
+
+
+def _only(claims: list[FigureClaim]) -> FigureClaim:
+    assert len(claims) == 1, [_row(c) for c in claims]
+    return claims[0]
+
+
+# --- figure claims ------------------------------------------------------------------------------
+
+
+def test_a_monthly_total_and_its_month_on_month_change_make_one_claim():
+    text = "China's rare-earth exports rose 23% month-on-month to 5,864.6 tons in May, data showed."
+    claim = _only(extract_claims(text, dt.date(2025, 6, 11)))
+    assert _row(claim) == (PRODUCT_RARE_EARTHS, "WLD", "2025-05", "2025-05", 5864.6, 23.0, "mom")
+
+
+def test_a_bare_exports_sentence_falls_back_to_the_rare_earth_total_with_low_confidence():
+    claim = _only(
+        extract_claims("exports rose 23% month-on-month to 5,864.6 tons in May", dt.date(2025, 6, 11))
+    )
+    assert _row(claim) == (PRODUCT_RARE_EARTHS, "WLD", "2025-05", "2025-05", 5864.6, 23.0, "mom")
+    assert claim.confidence <= 0.3
+
+
+def test_us_magnet_shipments_against_a_named_prior_month_get_a_month_on_month_basis():
+    text = "Shipments of magnets to the United States jumped 660% in June from May to 353 tonnes."
+    claim = _only(extract_claims(text, dt.date(2025, 7, 20)))
+    assert _row(claim) == (PRODUCT_MAGNETS, "USA", "2025-06", "2025-06", 353.0, 660.0, "mom")
+
+
+def test_a_record_figure_attributed_to_bloomberg_is_kept_apart_from_the_customs_total():
+    text = "China's rare-earth exports hit a record 7,338 tons in August, Bloomberg reported."
+    claim = _only(extract_claims(text, dt.date(2025, 9, 19)))
+    assert _row(claim) == (PRODUCT_BLOOMBERG, "WLD", "2025-08", "2025-08", 7338.0, None, None)
+
+
+def test_rare_earth_products_wording_attributed_to_bloomberg_marks_the_bloomberg_series():
+    text = "Exports of rare-earth products slid to 2,117 tons in May, Bloomberg calculations show."
+    claim = _only(extract_claims(text, dt.date(2025, 6, 20)))
+    assert claim.product_code == PRODUCT_BLOOMBERG
+    assert claim.quantity_t == 2117.0
+
+
+def test_a_magnet_figure_reported_by_bloomberg_stays_a_magnet_figure():
+    text = "Magnet exports rose 10% to 6,146 tons in August, a record, Bloomberg reported."
+    assert _only(extract_claims(text, dt.date(2025, 9, 20))).product_code == PRODUCT_MAGNETS
+
+
+def test_a_month_after_the_publication_month_belongs_to_the_previous_year():
+    text = "Rare earth exports fell 20% to 4,392 tons in December from November."
+    claim = _only(extract_claims(text, dt.date(2026, 1, 15)))
+    assert _row(claim) == (PRODUCT_RARE_EARTHS, "WLD", "2025-12", "2025-12", 4392.0, -20.0, "mom")
+
+
+def test_a_month_before_the_publication_month_keeps_the_publication_year():
+    text = "Rare earth exports were 5,666 tons in March."
+    claim = _only(extract_claims(text, dt.date(2025, 4, 14)))
+    assert (claim.period_start, claim.period_end) == ("2025-03", "2025-03")
+
+
+def test_a_falling_change_is_negative_and_a_named_prior_month_sets_the_basis():
+    text = "Rare earth exports fell 30.9% from August to 4,000.3 tons in September."
+    claim = _only(extract_claims(text, dt.date(2025, 10, 13)))
+    assert _row(claim) == (PRODUCT_RARE_EARTHS, "WLD", "2025-09", "2025-09", 4000.3, -30.9, "mom")
+
+
+def test_a_figure_for_the_earlier_period_is_a_claim_of_its_own():
+    text = (
+        "In the first five months of 2025, rare earth exports reached 24,800 tons, "
+        "up from 24,200 tons in the same period of 2024."
+    )
+    rows = {_row(c) for c in extract_claims(text, dt.date(2025, 6, 11))}
+    assert rows == {
+        (PRODUCT_RARE_EARTHS, "WLD", "2025-01", "2025-05", 24800.0, None, None),
+        (PRODUCT_RARE_EARTHS, "WLD", "2024-01", "2024-05", 24200.0, None, None),
+    }
+
+
+def test_a_comparison_quantity_with_its_own_month_gives_the_change_its_basis():
+    text = "China shipped 3,000 tons of permanent magnets in June, a 140% jump from 1,250 tons in May."
+    rows = {_row(c) for c in extract_claims(text, dt.date(2025, 7, 20))}
+    assert rows == {
+        (PRODUCT_MAGNETS, "WLD", "2025-06", "2025-06", 3000.0, 140.0, "mom"),
+        (PRODUCT_MAGNETS, "WLD", "2025-05", "2025-05", 1250.0, None, None),
+    }
+
+
+def test_a_first_half_total_compared_with_a_year_earlier_is_year_on_year():
+    text = (
+        "Magnet exports in the first half of 2024 totalled 25,000 tons, a 12.5% decline "
+        "compared with the same period a year earlier."
+    )
+    claim = _only(extract_claims(text, dt.date(2024, 7, 20)))
+    assert _row(claim) == (PRODUCT_MAGNETS, "WLD", "2024-01", "2024-06", 25000.0, -12.5, "yoy")
+
+
+def test_a_january_to_may_range_spans_those_months():
+    text = "Rare earth exports in January-May 2025 rose 2.3% year-on-year to 24,827 tons."
+    claim = _only(extract_claims(text, dt.date(2025, 6, 20)))
+    assert (claim.period_start, claim.period_end, claim.change_basis) == ("2025-01", "2025-05", "yoy")
+
+
+def test_a_full_year_figure_spans_january_to_december():
+    text = "For 2024 as a whole, rare earth exports climbed 6% to 55,400 tons."
+    claim = _only(extract_claims(text, dt.date(2025, 1, 13)))
+    assert (claim.period_start, claim.period_end, claim.change_pct) == ("2024-01", "2024-12", 6.0)
+
+
+def test_kilograms_are_converted_to_tonnes_and_gallium_gets_its_code():
+    text = "Gallium exports to Japan dropped 30.5% to 1,250 kg in March."
+    claim = _only(extract_claims(text, dt.date(2025, 4, 20)))
+    assert _row(claim) == ("811292", "JPN", "2025-03", "2025-03", 1.25, -30.5, None)
+
+
+@pytest.mark.parametrize(
+    ("destination", "iso3"),
+    [
+        ("Germany", "DEU"),
+        ("South Korea", "KOR"),
+        ("India", "IND"),
+        ("Japan", "JPN"),
+        ("Vietnam", "VNM"),
+        ("the U.S.", "USA"),
+        ("the United States", "USA"),
+        ("America", "USA"),
+        ("the European Union", "EUU"),
+        ("the EU", "EUU"),
+    ],
+)
+def test_destinations_map_to_iso3_codes(destination: str, iso3: str):
+    text = f"Rare-earth magnet exports to {destination} rose 12% to 400 tons in September."
+    assert _only(extract_claims(text, dt.date(2025, 10, 20))).partner_iso3 == iso3
+
+
+def test_a_country_named_outside_a_destination_phrase_is_not_a_partner():
+    text = "Ahead of talks with U.S. officials, China's rare earth exports rose 9% to 4,343 tons in October."
+    assert _only(extract_claims(text, dt.date(2025, 11, 7))).partner_iso3 == "WLD"
+
+
+def test_two_destinations_in_one_sentence_make_two_claims():
+    text = (
+        "Magnet shipments to Germany rose 46% to 1,116 tons in July, while exports to the U.S. "
+        "climbed 75.5% to 619 tons."
+    )
+    rows = {_row(c) for c in extract_claims(text, dt.date(2025, 8, 20))}
+    assert rows == {
+        (PRODUCT_MAGNETS, "DEU", "2025-07", "2025-07", 1116.0, 46.0, None),
+        (PRODUCT_MAGNETS, "USA", "2025-07", "2025-07", 619.0, 75.5, None),
+    }
+
+
+def test_a_follow_up_sentence_inherits_product_partner_and_period_from_the_claim_before():
+    text = (
+        "China exported 3,000 tons of rare earth magnets in June. "
+        "Exports were down 38% year-on-year."
+    )
+    rows = [_row(c) for c in extract_claims(text, dt.date(2025, 7, 20))]
+    assert rows == [
+        (PRODUCT_MAGNETS, "WLD", "2025-06", "2025-06", 3000.0, None, None),
+        (PRODUCT_MAGNETS, "WLD", "2025-06", "2025-06", None, -38.0, "yoy"),
+    ]
+
+
+def test_that_month_refers_back_to_the_month_named_earlier():
+    text = (
+        "Beijing imposed export controls on several rare earths in April. "
+        "Magnet exports dropped by half that month."
+    )
+    claim = _only(extract_claims(text, dt.date(2025, 6, 11)))
+    assert _row(claim) == (PRODUCT_MAGNETS, "WLD", "2025-04", "2025-04", None, -50.0, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "China's commerce ministry said rare earth exports remain subject to licensing.",
+        "China accounts for about 70% of global rare earth output and 90% of magnet production.",
+        "Only 20 of 150 firms surveyed, around 13%, had received export licences by August.",
+        "China's rare earth mining quota rose 5.9% to 270,000 tons in 2024.",
+        "The customs office will publish detailed export data on June 20.",
+    ],
+)
+def test_sentences_without_an_export_figure_yield_no_claim(text: str):
+    assert extract_claims(text, dt.date(2025, 6, 11)) == []
+
+
+def test_a_headline_restated_in_the_body_is_not_a_second_claim():
+    text = (
+        "China Magnet Exports Jump 10% In August\n\n"
+        "China's rare earth magnet exports rose 10% in August to 6,146 tons.\n"
+    )
+    claim = _only(extract_claims(text, dt.date(2025, 9, 20)))
+    assert claim.quantity_t == 6146.0
+
+
+def test_a_repeated_paragraph_is_counted_once():
+    paragraph = "Rare earth exports rose 9% to 4,343 tons in October.\n"
+    assert len(extract_claims(paragraph * 2, dt.date(2025, 11, 7))) == 1
+
+
+def test_sentence_offsets_point_into_the_original_text():
+    text = (
+        "Trade notes\n\nFirst, a line without figures. Then magnet exports to India rose 20% "
+        "to 172 tons in June. Rare earth exports fell 3.4% to 5,792 tons in August.\n"
+    )
+    claims = extract_claims(text, dt.date(2025, 9, 8))
+    assert len(claims) == 2
+    for claim in claims:
+        assert text[claim.start_char : claim.end_char] == claim.sentence
+        assert 0.0 <= claim.confidence <= 1.0
+
+
+def test_without_a_publication_date_a_month_takes_the_last_year_named():
+    text = "In 2024, China tightened export rules. Magnet exports rose 5% to 4,000 tons in May."
+    claim = _only(extract_claims(text, None))
+    assert (claim.period_start, claim.period_end) == ("2024-05", "2024-05")
+
+
+def test_without_any_year_a_claim_that_cannot_be_dated_is_dropped():
+    assert extract_claims("Rare earth exports rose 5% to 4,000 tons in May.", None) == []
+
+
+# --- publication date ---------------------------------------------------------------------------
+
+
+def test_an_iso_date_near_the_top_of_the_text_wins_over_the_file_name():
+    text = "Some headline\n\n2025-06-11 Markets desk\n\nBody text."
+    assert publication_date_from(text, "2025-01-01_other.txt") == dt.date(2025, 6, 11)
+
+
+def test_a_written_out_date_near_the_top_is_read():
+    text = "Some headline\nPublished June 11, 2025 by a desk\nBody."
+    assert publication_date_from(text, None) == dt.date(2025, 6, 11)
+
+
+def test_the_file_name_prefix_is_used_when_the_text_has_no_date():
+    assert publication_date_from("No date here.", "/tmp/news/2025-07-21_x.txt") == dt.date(
+        2025, 7, 21
+    )
+
+
+def test_no_date_anywhere_gives_none():
+    assert publication_date_from("No date here.", "notes.txt") is None
+
+
+# --- policy mentions ----------------------------------------------------------------------------
+
+
+def test_on_saturday_resolves_to_the_most_recent_saturday_before_publication():
+    text = (
+        "China's Ministry of Commerce said on Saturday it would suspend the ban on gallium "
+        "exports to the United States."
+    )
+    (mention,) = extract_policy_mentions(text, dt.date(2025, 11, 10))  # a Monday
+    assert (mention.date, mention.actor, mention.action) == (
+        dt.date(2025, 11, 8),
+        "MOFCOM",
+        "suspend",
+    )
+    assert text[mention.start_char : mention.end_char] == mention.sentence
+
+
+def test_a_month_and_day_resolve_to_that_day_of_the_publication_year():
+    text = (
+        "The Ministry of Commerce said on June 7 that it would open a green channel for rare "
+        "earth export licence applications from European firms."
+    )
+    (mention,) = extract_policy_mentions(text, dt.date(2025, 6, 11))
+    assert (mention.date, mention.action) == (dt.date(2025, 6, 7), "green channel")
+    assert "rare_earths" in mention.product_groups
+
+
+@pytest.mark.parametrize(
+    "when",
+    ["at the beginning of April", "in April"],
+)
+def test_a_month_without_a_day_resolves_to_its_first_day(when: str):
+    text = f"China imposed export controls on seven medium and heavy rare earths {when}."
+    (mention,) = extract_policy_mentions(text, dt.date(2025, 6, 11))
+    assert (mention.date, mention.actor, mention.action) == (
+        dt.date(2025, 4, 1),
+        "China",
+        "export controls",
+    )
+
+
+def test_a_start_date_can_lie_after_publication():
+    text = "MOFCOM said tighter controls on silver exports apply from January 1."
+    (mention,) = extract_policy_mentions(text, dt.date(2025, 12, 20))
+    assert mention.date == dt.date(2026, 1, 1)
+
+
+def test_an_action_by_someone_else_is_not_a_chinese_policy_mention():
+    text = "A House panel urged the administration to restrict landing rights of Chinese airlines."
+    assert extract_policy_mentions(text, dt.date(2025, 9, 19)) == []
+
+
+def _events() -> list[dict[str, object]]:
+    return [
+        {
+            "event_id": "green_channel_eu",
+            "announced_date": dt.date(2025, 6, 7),
+            "effective_date": None,
+            "product_groups": ["rare_earths"],
+        },
+        {
+            "event_id": "gallium_notice",
+            "announced_date": dt.date(2025, 6, 8),
+            "effective_date": None,
+            "product_groups": ["gallium", "germanium"],
+        },
+        {
+            "event_id": "heavy_rare_earth_licences",
+            "announced_date": dt.date(2025, 4, 4),
+            "effective_date": dt.date(2025, 4, 4),
+            "product_groups": ["rare earths", "magnets"],
+        },
+    ]
+
+
+def test_a_mention_matches_the_event_on_its_date():
+    text = "MOFCOM said on June 7 it would set up a green channel for rare earth export licences."
+    (mention,) = extract_policy_mentions(text, dt.date(2025, 6, 11), events=_events())
+    assert mention.event_id == "green_channel_eu"
+
+
+def test_product_words_pick_between_events_within_three_days():
+    text = "MOFCOM said on June 9 it would tighten licensing of rare earth exports."
+    (mention,) = extract_policy_mentions(text, dt.date(2025, 6, 11), events=_events())
+    # gallium_notice is one day closer, but the sentence is about rare earths.
+    assert mention.event_id == "green_channel_eu"
+
+
+def test_an_effective_date_within_three_days_matches_and_one_further_off_does_not():
+    near = "China began enforcing export controls on magnets on April 6."
+    far = "China began enforcing export controls on magnets on April 20."
+    (near_mention,) = extract_policy_mentions(near, dt.date(2025, 6, 11), events=_events())
+    (far_mention,) = extract_policy_mentions(far, dt.date(2025, 6, 11), events=_events())
+    assert near_mention.event_id == "heavy_rare_earth_licences"
+    assert far_mention.event_id is None
+
+
+def test_without_events_no_event_is_assigned():
+    text = "MOFCOM said on June 7 it would set up a green channel for rare earth export licences."
+    (mention,) = extract_policy_mentions(text, dt.date(2025, 6, 11))
+    assert mention.event_id is None

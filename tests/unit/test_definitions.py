@@ -1,0 +1,66 @@
+from dagster import (
+    AssetKey,
+    DagsterInstance,
+    Definitions,
+    RunRequest,
+    SkipReason,
+    build_schedule_context,
+    build_sensor_context,
+)
+
+from orchestration import settings
+from orchestration.definitions import defs
+from orchestration.jobs import landing_folder_sensor, monthly_refresh_schedule
+
+
+def test_definitions_load():
+    Definitions.validate_loadable(defs)
+
+
+def test_every_asset_has_a_named_group_and_writers_share_the_warehouse_pool():
+    graph = defs.resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        assert node.group_name != "default", key
+    for assets_def in defs.assets:
+        # Every op that runs against the warehouse is limited to one at a time.
+        assert assets_def.node_def.pool == settings.WAREHOUSE_POOL, assets_def.keys
+
+
+def test_dbt_sources_are_the_landing_assets():
+    graph = defs.resolve_asset_graph()
+    staging = graph.get(AssetKey(["staging", "stg_published_figures__figures"]))
+    assert AssetKey(["raw", "published_figures"]) in staging.parent_keys
+
+
+def test_expectation_suites_are_attached_as_checks_to_their_tables():
+    check_keys = {
+        (key.asset_key.to_user_string(), key.name)
+        for checks_def in defs.asset_checks
+        for key in checks_def.check_keys
+    }
+    assert ("marts/fct_monthly_exports", "ge_fct_monthly_exports") in check_keys
+    assert ("raw/published_figures", "ge_raw_published_figures") in check_keys
+    assert ("raw/gacc_query_exports", "ge_raw_gacc_query_exports") in check_keys
+
+
+def test_sensor_requests_a_run_for_new_files_and_skips_when_nothing_changed(pipeline_paths):
+    instance = DagsterInstance.ephemeral()
+    context = build_sensor_context(instance=instance)
+    assert isinstance(landing_folder_sensor(context), SkipReason)  # empty landing folder
+
+    (pipeline_paths.landing / "new.csv").write_text("a,b\n")
+    context = build_sensor_context(instance=instance, cursor=context.cursor)
+    request = landing_folder_sensor(context)
+    assert isinstance(request, RunRequest)
+    assert request.tags["ree/new_files"] == "new.csv"
+
+    context = build_sensor_context(instance=instance, cursor=context.cursor)
+    assert isinstance(landing_folder_sensor(context), SkipReason)
+
+
+def test_monthly_schedule_targets_the_refresh_job():
+    context = build_schedule_context()
+    request = monthly_refresh_schedule.evaluate_tick(context).run_requests[0]
+    assert monthly_refresh_schedule.job_name == "refresh_all"
+    assert request is not None

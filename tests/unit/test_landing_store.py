@@ -1,0 +1,102 @@
+import hashlib
+
+import duckdb
+
+from orchestration.customs.gacc_query import GACC_QUERY_CSV
+from orchestration.landing.kinds import ALL_KINDS
+from orchestration.landing.store import land_kind
+from tests.fixtures.gacc_files import (
+    BROKEN_FULL_ROWS,
+    CLEAN_FULL_ROWS,
+    FULL_HEADER,
+    write_gacc_file,
+)
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _land(tmp_path, landing):
+    conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    try:
+        return land_kind(conn, landing, GACC_QUERY_CSV, ALL_KINDS), conn.execute(
+            "select count(*) from raw.gacc_query_exports"
+        ).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_every_raw_row_keeps_file_hash_row_number_and_load_time(tmp_path):
+    landing = tmp_path / "landing"
+    source = write_gacc_file(landing / "2024" / "march.csv", FULL_HEADER, CLEAN_FULL_ROWS)
+    _land(tmp_path, landing)
+    conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    rows = conn.execute(
+        "select _source_file, _content_hash, _row_number, _loaded_at "
+        "from raw.gacc_query_exports order by _row_number"
+    ).fetchall()
+    conn.close()
+    assert [r[2] for r in rows] == [2, 3, 4, 5]
+    assert {r[0] for r in rows} == {"2024/march.csv"}
+    assert {r[1] for r in rows} == {_digest(source)}
+    assert all(r[3] is not None for r in rows)
+
+
+def test_relanding_the_same_file_under_any_name_adds_no_rows(tmp_path):
+    landing = tmp_path / "landing"
+    source = write_gacc_file(landing / "march.csv", FULL_HEADER, CLEAN_FULL_ROWS)
+    first, count_after_first = _land(tmp_path, landing)
+    second, count_after_second = _land(tmp_path, landing)
+    (landing / "copy of march.csv").write_bytes(source.read_bytes())
+    third, count_after_copy = _land(tmp_path, landing)
+    assert count_after_first == count_after_second == count_after_copy == 4
+    assert first.files_landed == ["march.csv"]
+    assert second.files_already_landed == ["march.csv"]
+    assert sorted(third.files_already_landed) == ["copy of march.csv", "march.csv"]
+
+
+def test_bad_rows_are_quarantined_good_rows_land_and_the_raw_file_is_untouched(tmp_path):
+    landing = tmp_path / "landing"
+    source = write_gacc_file(
+        landing / "mixed.csv", FULL_HEADER, [*CLEAN_FULL_ROWS, *BROKEN_FULL_ROWS]
+    )
+    before = _digest(source)
+    report, landed = _land(tmp_path, landing)
+    assert landed == len(CLEAN_FULL_ROWS)
+    assert report.rows_rejected == len(BROKEN_FULL_ROWS)
+    assert any(m.startswith("mixed.csv row 6, field 第一数量:") for m in report.reject_messages)
+    conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    quarantined = conn.execute(
+        "select source_file, row_number, field, reason, raw_text "
+        "from quarantine.rejected_rows order by row_number"
+    ).fetchall()
+    conn.close()
+    assert [q[1] for q in quarantined] == [6, 7, 8, 9, 10]
+    assert all(q[0] == "mixed.csv" and q[4] for q in quarantined)
+    assert _digest(source) == before and source.exists()
+
+
+def test_a_file_no_reader_recognizes_is_reported_not_skipped(tmp_path):
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "notes.csv").write_text("something,else\n1,2\n")
+    (landing / ".hidden.csv").write_text("ignored on purpose\n")
+    report, landed = _land(tmp_path, landing)
+    assert landed == 0
+    assert report.unrecognized_files == ["notes.csv"]
+    conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    (reason,) = conn.execute("select reason from quarantine.rejected_files").fetchone()
+    conn.close()
+    assert "notes.csv: not recognized" in reason
+
+
+def test_a_recognized_but_unreadable_file_goes_to_rejected_files(tmp_path):
+    landing = tmp_path / "landing"
+    write_gacc_file(
+        landing / "renamed.csv", FULL_HEADER.replace("第一数量", "数量"), CLEAN_FULL_ROWS
+    )
+    report, landed = _land(tmp_path, landing)
+    assert landed == 0
+    assert "renamed.csv" in report.files_rejected
+    assert "第一数量" in report.files_rejected["renamed.csv"]

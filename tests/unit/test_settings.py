@@ -1,0 +1,19 @@
+from orchestration import settings
+
+
+def test_defaults_live_under_the_project_data_folder(monkeypatch):
+    for name in settings.DEFAULTS:
+        monkeypatch.delenv(name, raising=False)
+    assert settings.warehouse_path() == settings.PROJECT_ROOT / "data" / "warehouse.duckdb"
+    assert settings.landing_dir() == settings.PROJECT_ROOT / "data" / "landing"
+    assert settings.publish_dir() == settings.PROJECT_ROOT / "data" / "published"
+
+
+def test_environment_variables_override_every_path(monkeypatch, tmp_path):
+    monkeypatch.setenv("REE_WAREHOUSE", str(tmp_path / "w.duckdb"))
+    monkeypatch.setenv("REE_LANDING_DIR", str(tmp_path / "in"))
+    monkeypatch.setenv("REE_PUBLISH_DIR", "relative/out")
+    assert settings.warehouse_path() == tmp_path / "w.duckdb"
+    assert settings.landing_dir() == tmp_path / "in"
+    assert settings.publish_dir() == settings.PROJECT_ROOT / "relative" / "out"
+    assert settings.dbt_env()["REE_WAREHOUSE"] == str(tmp_path / "w.duckdb")
