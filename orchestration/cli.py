@@ -24,7 +24,12 @@ def run_pipeline() -> int:
     started = time.perf_counter()
     instance = DagsterInstance.get() if _dagster_home_set() else DagsterInstance.ephemeral()
     job = defs.resolve_job_def("refresh_all")
-    result = job.execute_in_process(instance=instance, raise_on_error=False)
+    result = job.execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        # INFO keeps the landing reports and dbt's progress, without Dagster's debug events.
+        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+    )
     elapsed = time.perf_counter() - started
 
     evaluations = result.get_asset_check_evaluations()

@@ -142,7 +142,7 @@ _P_FIRST_N = _gated(
     rf"|twelve)\s+months{_YEAR_TAIL}",
     re.I,
 )
-_P_HALF = re.compile(rf"\b(?:the\s+)?(?P<w>first|second)[\s-]+half{_YEAR_TAIL}", re.I)
+_P_HALF = _gated("tTfFsS", rf"\b(?:the\s+)?(?P<w>first|second)[\s-]+half{_YEAR_TAIL}", re.I)
 _P_H_SHORT = re.compile(rf"\bH(?P<n>[12])(?:\s+(?P<y>{_Y}))?(?![\w-])")
 _P_QUARTER = re.compile(
     rf"\b(?:the\s+)?(?P<w>first|second|third|fourth)[\s-]+quarter{_YEAR_TAIL}", re.I
@@ -174,9 +174,9 @@ _P_YEAR = _gated("12", rf"(?<![\w.,-])(?P<y>{_Y})(?!\s*[-–/]\s*\d)(?!['’]s)(
 _YEAR_PREPOSITION_RE = re.compile(
     r"\b(?:in|for|during|throughout|of|full-year|full\s+year|from|than|with|versus)\s$", re.I
 )
-_P_YEAR_REL = re.compile(r"\b(?P<rel>last|this|previous)\s+year\b", re.I)
-_P_PUB_MONTH = re.compile(r"\b(?P<rel>last|this|previous|past)\s+month\b", re.I)
-_P_CONTEXT = re.compile(r"\b(?:that|the\s+same)\s+month\b|\bthat\s+period\b", re.I)
+_P_YEAR_REL = _gated("lLtTpP", r"\b(?P<rel>last|this|previous)\s+year\b", re.I)
+_P_PUB_MONTH = _gated("lLtTpP", r"\b(?P<rel>last|this|previous|past)\s+month\b", re.I)
+_P_CONTEXT = _gated("tT", r"\b(?:that|the\s+same)\s+month\b|\bthat\s+period\b", re.I)
 
 _QTY_RE = _gated(
     "0-9",
@@ -301,8 +301,8 @@ _ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 _HEADLINE_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 _ISO_DATE_RE = re.compile(r"(?<![\d-])(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?![\d-])")
-_WEEKDAY_RE = re.compile(
-    r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", re.I
+_WEEKDAY_RE = _gated(
+    "mMtTwWfFsS", r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", re.I
 )
 _RELATIVE_DAY_RE = re.compile(r"\b(?P<rd>yesterday|today)\b", re.I)
 _FORWARD_BEFORE_RE = re.compile(
@@ -1180,6 +1180,7 @@ def _finalise(drafts: list[_Draft]) -> list[FigureClaim]:
         kept.append(draft)
     seen: set[tuple[object, ...]] = set()
     unique: list[_Draft] = []
+    by_slot: dict[tuple[str, str, str, str], list[_Draft]] = {}
     for draft in kept:
         c = draft.claim
         key = (
@@ -1194,10 +1195,13 @@ def _finalise(drafts: list[_Draft]) -> list[FigureClaim]:
             continue
         seen.add(key)
         unique.append(draft)
+        by_slot.setdefault(key[:4], []).append(draft)  # type: ignore[arg-type]
     result: list[FigureClaim] = []
     for draft in unique:
-        if not any(other is not draft and _subsumes(other, draft) for other in unique):
-            result.append(draft.claim)
+        c = draft.claim
+        rivals = by_slot[(c.product_code, c.partner_iso3, c.period_start, c.period_end)]
+        if not any(other is not draft and _subsumes(other, draft) for other in rivals):
+            result.append(c)
     return result
 
 
