@@ -25,7 +25,19 @@ ARTICLES = 1_000
 TARGET_BYTES = 3_000
 BUDGET_SECONDS = 10.0
 
-MONTHS = "January February March April May June July August September October November".split()
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+]
 PARTNERS = ["the United States", "Germany", "Japan", "South Korea", "India", "Vietnam", "the EU"]
 PRODUCTS = ["rare earth", "rare-earth magnet", "gallium", "antimony", "graphite", "tungsten"]
 
@@ -48,7 +60,7 @@ FILLER_TEMPLATES = [
     "Officials did not say when the more detailed breakdown by destination would be released.",
     "Several automakers have said their inventories would last only a few more weeks.",
 ]
-WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday".split()
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 
 
 def _sentence(rng: random.Random, template: str) -> str:

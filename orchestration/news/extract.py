@@ -353,6 +353,7 @@ _ACTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
         "export controls",
     ),
 )
+_GROUP_SEPARATOR_RE = re.compile(r"[\s-]+")
 _PASSIVE_AGENT_RE = re.compile(r"\b(?:by|from)\s+(?:the\s+|China['’]s\s+)?$", re.I)
 
 # Partner gazetteer. pycountry supplies the official and common names; the aliases cover what
@@ -430,8 +431,9 @@ class _Atom:
 
 @dataclass(slots=True)
 class _Child:
+    """A figure for the comparison period ("up from 1,238 tons in May"): a claim of its own."""
+
     quantity: float
-    start: int
     period: _PeriodSpec | None = None
 
 
@@ -883,11 +885,18 @@ def extract_claims(text: str, published: dt.date | None = None) -> list[FigureCl
     drafts: list[_Draft] = []
     for sentence, sentence_atoms in zip(sentences, buckets, strict=True):
         drafts.extend(_claims_in_sentence(text, sentence, sentence_atoms, published, ctx))
-        _update_context(sentence_atoms, published, ctx)
+        _update_context(text, sentence, sentence_atoms, published, ctx)
     return _finalise(drafts)
 
 
-def _update_context(atoms: list[_Atom], published: dt.date | None, ctx: _Context) -> None:
+def _update_context(
+    text: str, sentence: _Sentence, atoms: list[_Atom], published: dt.date | None, ctx: _Context
+) -> None:
+    """Remember the products, years and month a sentence names, for the sentences after it.
+
+    Comparison months ("from May") are skipped: "that month" in the next sentence means the
+    month the story is about, not the one it is compared with.
+    """
     sentence_year = _sentence_year(atoms)
     for atom in atoms:
         if atom.kind == "product":
@@ -897,7 +906,11 @@ def _update_context(atoms: list[_Atom], published: dt.date | None, ctx: _Context
             assert isinstance(spec, _PeriodSpec)
             if spec.year is not None:
                 ctx.last_year = spec.year
-            if spec.kind in ("span", "pubrel", "ctx") and spec.m1 == spec.m2:
+            if (
+                spec.kind in ("span", "pubrel", "ctx")
+                and spec.m1 == spec.m2
+                and not _is_comparison(text, sentence, atom)
+            ):
                 resolved = _resolve_main(spec, published, sentence_year, ctx)
                 if resolved is not None and resolved[0] == resolved[1]:
                     ctx.last_month = resolved[0]
@@ -1137,7 +1150,7 @@ def _group(text: str, sentence: _Sentence, atoms: list[_Atom]) -> list[_Builder]
         elif kind == "qty":
             lo = max(sentence.start, atom.start - 30)
             if _CMP_BEFORE_RE.search(text, lo, atom.start):
-                pending_child = _Child(float(atom.value), atom.start)  # type: ignore[arg-type]
+                pending_child = _Child(float(atom.value))  # type: ignore[arg-type]
                 cur.children.append(pending_child)
                 continue
             if cur.quantity is not None:
@@ -1424,7 +1437,7 @@ def _product_groups(body: str) -> tuple[str, ...]:
 
 
 def _group_key(name: str) -> str:
-    key = re.sub(r"[\s-]+", "_", name.strip().lower())
+    key = _GROUP_SEPARATOR_RE.sub("_", name.strip().lower())
     return key[:-1] if key.endswith("s") else key
 
 

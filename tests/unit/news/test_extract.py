@@ -49,7 +49,9 @@ def test_a_monthly_total_and_its_month_on_month_change_make_one_claim():
 
 def test_a_bare_exports_sentence_falls_back_to_the_rare_earth_total_with_low_confidence():
     claim = _only(
-        extract_claims("exports rose 23% month-on-month to 5,864.6 tons in May", dt.date(2025, 6, 11))
+        extract_claims(
+            "exports rose 23% month-on-month to 5,864.6 tons in May", dt.date(2025, 6, 11)
+        )
     )
     assert _row(claim) == (PRODUCT_RARE_EARTHS, "WLD", "2025-05", "2025-05", 5864.6, 23.0, "mom")
     assert claim.confidence <= 0.3
@@ -110,7 +112,9 @@ def test_a_figure_for_the_earlier_period_is_a_claim_of_its_own():
 
 
 def test_a_comparison_quantity_with_its_own_month_gives_the_change_its_basis():
-    text = "China shipped 3,000 tons of permanent magnets in June, a 140% jump from 1,250 tons in May."
+    text = (
+        "China shipped 3,000 tons of permanent magnets in June, a 140% jump from 1,250 tons in May."
+    )
     rows = {_row(c) for c in extract_claims(text, dt.date(2025, 7, 20))}
     assert rows == {
         (PRODUCT_MAGNETS, "WLD", "2025-06", "2025-06", 3000.0, 140.0, "mom"),
@@ -130,13 +134,39 @@ def test_a_first_half_total_compared_with_a_year_earlier_is_year_on_year():
 def test_a_january_to_may_range_spans_those_months():
     text = "Rare earth exports in January-May 2025 rose 2.3% year-on-year to 24,827 tons."
     claim = _only(extract_claims(text, dt.date(2025, 6, 20)))
-    assert (claim.period_start, claim.period_end, claim.change_basis) == ("2025-01", "2025-05", "yoy")
+    assert (claim.period_start, claim.period_end, claim.change_basis) == (
+        "2025-01",
+        "2025-05",
+        "yoy",
+    )
 
 
 def test_a_full_year_figure_spans_january_to_december():
     text = "For 2024 as a whole, rare earth exports climbed 6% to 55,400 tons."
     claim = _only(extract_claims(text, dt.date(2025, 1, 13)))
     assert (claim.period_start, claim.period_end, claim.change_pct) == ("2024-01", "2024-12", 6.0)
+
+
+def test_a_year_compared_with_the_year_before_is_year_on_year():
+    text = "China exported 62,600 tons of rare earths in 2025, up 12.9% from 2024."
+    claim = _only(extract_claims(text, dt.date(2026, 1, 14)))
+    assert _row(claim) == (PRODUCT_RARE_EARTHS, "WLD", "2025-01", "2025-12", 62600.0, 12.9, "yoy")
+
+
+def test_on_the_month_is_a_month_on_month_basis():
+    text = "Rare earth exports fell 3.4% on the month to 5,792 tons in August."
+    assert _only(extract_claims(text, dt.date(2025, 9, 8))).change_basis == "mom"
+
+
+def test_a_named_comparison_period_that_is_neither_the_prior_month_nor_year_is_spelled_out():
+    text = "China's graphite exports in Q3 2025 rose 12% versus Q2 to 30,000 tons."
+    claim = _only(extract_claims(text, dt.date(2025, 10, 20)))
+    assert (claim.product_code, claim.period_start, claim.period_end) == (
+        "250410",
+        "2025-07",
+        "2025-09",
+    )
+    assert claim.change_basis == "vs:2025-04..2025-06"
 
 
 def test_kilograms_are_converted_to_tonnes_and_gallium_gets_its_code():
@@ -166,7 +196,10 @@ def test_destinations_map_to_iso3_codes(destination: str, iso3: str):
 
 
 def test_a_country_named_outside_a_destination_phrase_is_not_a_partner():
-    text = "Ahead of talks with U.S. officials, China's rare earth exports rose 9% to 4,343 tons in October."
+    text = (
+        "Ahead of talks with U.S. officials, China's rare earth exports rose 9% "
+        "to 4,343 tons in October."
+    )
     assert _only(extract_claims(text, dt.date(2025, 11, 7))).partner_iso3 == "WLD"
 
 
@@ -211,6 +244,7 @@ def test_that_month_refers_back_to_the_month_named_earlier():
         "Only 20 of 150 firms surveyed, around 13%, had received export licences by August.",
         "China's rare earth mining quota rose 5.9% to 270,000 tons in 2024.",
         "The customs office will publish detailed export data on June 20.",
+        "Rare earth exports probably rose between 5% and 10% in May, traders estimated.",
     ],
 )
 def test_sentences_without_an_export_figure_yield_no_claim(text: str):
