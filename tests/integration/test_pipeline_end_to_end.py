@@ -130,8 +130,7 @@ def _marts_checksum(path) -> str:
     conn = duckdb.connect(str(path), read_only=True)
     digest = hashlib.sha256()
     for (table,) in conn.execute(
-        "select table_name from information_schema.tables where table_schema = 'marts' "
-        "order by 1"
+        "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
     ).fetchall():
         rows = conn.execute(f'select * from marts."{table}" order by all').fetchall()
         digest.update(f"{table}:{rows!r}".encode())

@@ -55,7 +55,13 @@ def test_broken_lines_are_quarantined_with_row_and_field_and_good_lines_kept(tmp
     parsed = read(path)
     assert len(parsed.rows) == len(CLEAN_FULL_ROWS)
     found = {(r.row_number, r.field) for r in parsed.rejects}
-    assert found == {(6, "第一数量"), (7, "第一数量"), (8, "数据年月"), (9, "第一计量单位"), (10, "*")}
+    assert found == {
+        (6, "第一数量"),
+        (7, "第一数量"),
+        (8, "数据年月"),
+        (9, "第一计量单位"),
+        (10, "*"),
+    }
     reasons = " | ".join(r.reason for r in parsed.rejects)
     assert "'abc' is not a number" in reasons
     assert "negative" in reasons
