@@ -65,5 +65,7 @@ def dbt_executable() -> Path:
     import shutil
     import sys
 
-    beside = Path(sys.executable).parent / "dbt"
-    return beside if beside.exists() else Path(shutil.which("dbt") or "dbt")
+    for candidate in (Path(sys.prefix) / "bin" / "dbt", Path(sys.executable).parent / "dbt"):
+        if candidate.exists():
+            return candidate
+    return Path(shutil.which("dbt") or "dbt")

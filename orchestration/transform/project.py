@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import subprocess
 
 from dagster_dbt import DbtProject
@@ -10,8 +11,23 @@ from dagster_dbt import DbtProject
 from orchestration import settings
 
 
+def prepare_dbt_environment() -> None:
+    """Make dbt runnable from this process, however it was started (make, `dagster dev`).
+
+    dbt's profile reads REE_WAREHOUSE from the environment, so the resolved path goes there;
+    and dagster-dbt's own re-parse under `dagster dev` looks for `dbt` on PATH, so the folder
+    of the project's dbt goes first on it.
+    """
+    os.environ["REE_WAREHOUSE"] = str(settings.warehouse_path())
+    dbt_folder = str(settings.dbt_executable().parent)
+    path = os.environ.get("PATH", "")
+    if dbt_folder not in path.split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join([dbt_folder, path]) if path else dbt_folder
+
+
 @functools.cache
 def dbt_project() -> DbtProject:
+    prepare_dbt_environment()
     return DbtProject(
         project_dir=settings.DBT_PROJECT_DIR,
         profiles_dir=settings.DBT_PROJECT_DIR,
