@@ -247,7 +247,6 @@ _EXPORT_WORD_RE = _gated(
     re.I,
 )
 _BLOOMBERG_RE = re.compile(r"\bBloomberg\b")
-_RECORD_RE = re.compile(r"\brecord\b", re.I)
 _APPROX_RE = re.compile(
     r"\b(?:about|around|nearly|almost|roughly|approximately|some|over|more\s+than|less\s+than)\s+$",
     re.I,
@@ -944,7 +943,6 @@ def _claims_in_sentence(
     )
     sentence_text = text[sentence.start : sentence.end]
     bloomberg = bool(_BLOOMBERG_RE.search(sentence_text))
-    record = bool(_RECORD_RE.search(sentence_text))
     has_product_atom = any(a.kind == "product" for a in atoms)
     drafts: list[_Draft] = []
     previous: tuple[str, str, tuple[int, int]] | None = None
@@ -1014,11 +1012,11 @@ def _claims_in_sentence(
             # Nothing in the text names a product: the input is selected as rare-earth news, so
             # the headline series is the best reading, and the low confidence says it is a guess.
             product = PRODUCT_RARE_EARTHS
-        if (
-            product == PRODUCT_RARE_EARTHS
-            and bloomberg
-            and (record or builder.product_is_products_phrase)
-        ):
+        # The claim names the series the article names. Only Bloomberg's own wording
+        # ("rare-earth products") names Bloomberg's series; a Bloomberg figure called
+        # "rare-earth exports" names the customs total, and the claim check then finds it
+        # matches another series (scope_mismatch), which is the point of checking it.
+        if product == PRODUCT_RARE_EARTHS and bloomberg and builder.product_is_products_phrase:
             product = PRODUCT_BLOOMBERG
         if builder.quantity is not None and builder.change is not None:
             confidence += 0.1
