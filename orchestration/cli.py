@@ -64,7 +64,11 @@ def run_pipeline() -> int:
 def _print_quarantine() -> None:
     import duckdb
 
-    conn = duckdb.connect(str(settings.warehouse_path()), read_only=True)
+    try:
+        conn = duckdb.connect(str(settings.warehouse_path()), read_only=True)
+    except duckdb.IOException as error:  # e.g. a failed run's dbt process still holds it
+        print(f"  quarantine: warehouse not readable now ({error})")
+        return
     try:
         rows = conn.execute(
             "select source_file, count(*) from quarantine.rejected_rows group by 1 order by 1"
@@ -83,6 +87,73 @@ def _print_quarantine() -> None:
         print(f"    {reason}")
 
 
+CLAIM_FIELDS = (
+    "product_code",
+    "partner_iso3",
+    "period_start",
+    "period_end",
+    "quantity_t",
+    "change_pct",
+    "change_basis",
+    "sentence",
+    "start_char",
+    "end_char",
+    "confidence",
+)
+VERDICT_FIELDS = (
+    "customs_quantity_t",
+    "derived_change_pct",
+    "matched_series",
+    "verdict",
+    "reason",
+)
+
+
+def _claim_json(row: dict, extra: Sequence[str] = ()) -> str:
+    import json
+    import math
+
+    record = {
+        "file": row["file"],
+        "published": row["published_date"].isoformat() if row["published_date"] else None,
+        **{
+            name: row.get(name)
+            for name in CLAIM_FIELDS
+            if name not in ("period_start", "period_end")
+        },
+        "period_start": row["period_start_month"].strftime("%Y-%m"),
+        "period_end": row["period_end_month"].strftime("%Y-%m"),
+    }
+    for name in extra:
+        value = row.get(name)
+        record[name] = None if isinstance(value, float) and math.isnan(value) else value
+    ordered = {key: record[key] for key in ("file", "published", *CLAIM_FIELDS, *extra)}
+    return json.dumps(ordered, ensure_ascii=False, default=str)
+
+
+def claims_command(files: Sequence[str], published: str | None, check: bool) -> int:
+    import datetime as dt
+    from pathlib import Path
+
+    from orchestration.landing.contract import UnreadableFile
+    from orchestration.news.check import check_claims, claims_from_files
+
+    date = dt.date.fromisoformat(published) if published else None
+    try:
+        rows = claims_from_files([Path(f) for f in files], date)
+        if check:
+            rows = check_claims(rows, settings.published_db_path())
+    except (UnreadableFile, FileNotFoundError) as error:
+        print(f"ree-tracker: {error}", file=sys.stderr)
+        return 2
+    try:
+        for row in rows:
+            print(_claim_json(row, VERDICT_FIELDS if check else ()), flush=True)
+    except BrokenPipeError:  # e.g. piped into `head`: the reader has what it wanted
+        sys.stderr.close()
+    return 0
+
+
 def _dagster_home_set() -> bool:
     import os
 
@@ -98,7 +169,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         "run", help="land, model, check and publish everything under REE_LANDING_DIR"
     )
     commands.add_parser("paths", help="print the settings in force")
+    claims = commands.add_parser(
+        "claims", help="print the figure claims in news articles, one JSON object per line"
+    )
+    claims.add_argument("files", nargs="+", metavar="FILE", help="text, HTML or JSON lines")
+    claims.add_argument(
+        "--published",
+        metavar="YYYY-MM-DD",
+        help="publication date when neither the text nor the file name gives one",
+    )
+    check = commands.add_parser(
+        "check", help="like claims, plus the verdict against the published marts"
+    )
+    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument("--published", metavar="YYYY-MM-DD")
     args = parser.parse_args(argv)
+    if args.command in ("claims", "check"):
+        return claims_command(args.files, args.published, check=args.command == "check")
     if args.command == "run":
         return run_pipeline()
     if args.command == "paths":

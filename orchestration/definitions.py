@@ -4,13 +4,14 @@ from dagster import Definitions
 
 from orchestration.customs.assets import LANDING_ASSETS
 from orchestration.jobs import landing_folder_sensor, monthly_refresh_schedule, refresh_all_job
+from orchestration.news.assets import NEWS_ASSETS
 from orchestration.publish.assets import published_marts
 from orchestration.quality.checks import build_suite_checks
 from orchestration.resources import Warehouse
 from orchestration.transform.assets import dbt_resource, ree_dbt_models
 
 defs = Definitions(
-    assets=[*LANDING_ASSETS, ree_dbt_models, published_marts],
+    assets=[*LANDING_ASSETS, *NEWS_ASSETS, ree_dbt_models, published_marts],
     asset_checks=build_suite_checks(),
     jobs=[refresh_all_job],
     schedules=[monthly_refresh_schedule],

@@ -4,73 +4,23 @@ import datetime as dt
 
 import pandas as pd
 import pycountry
-from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
+from dagster import AssetKey, MaterializeResult, asset
 
 from orchestration import settings
 from orchestration.customs.gacc_query import GACC_QUERY_CSV
 from orchestration.customs.published_figures import PUBLISHED_FIGURES
-from orchestration.landing.contract import FileKind
-from orchestration.landing.kinds import ALL_KINDS
-from orchestration.landing.store import land_kind
-from orchestration.preview import row_count, table_preview
+from orchestration.landing.assets import landing_asset
+from orchestration.preview import table_preview
 from orchestration.resources import Warehouse
 
-# Warnings beyond this many are summarized: the full list is in quarantine.rejected_rows.
-MAX_LOGGED_REJECTS = 50
-
-
-def landing_asset(kind: FileKind, description: str):
-    """Build the asset that lands every file of one kind found under REE_LANDING_DIR."""
-    schema, table = kind.raw_table.split(".")
-
-    @asset(
-        key=AssetKey([schema, table]),
-        description=description,
-        group_name="raw",
-        kinds={"python", "duckdb"},
-        owners=["team:ree-tracker"],
-        pool=settings.WAREHOUSE_POOL,
-    )
-    def _land(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
-        landing_root = settings.landing_dir()
-        with warehouse.connect() as conn:
-            report = land_kind(conn, landing_root, kind, ALL_KINDS)
-            total_rows = row_count(conn, kind.raw_table)
-            preview = table_preview(conn, kind.raw_table)
-        for message in report.reject_messages[:MAX_LOGGED_REJECTS]:
-            context.log.warning(f"quarantined: {message}")
-        if len(report.reject_messages) > MAX_LOGGED_REJECTS:
-            context.log.warning(
-                f"... and {len(report.reject_messages) - MAX_LOGGED_REJECTS} more rows; "
-                "see quarantine.rejected_rows"
-            )
-        for name, reason in report.files_rejected.items():
-            context.log.warning(f"file rejected: {reason} ({name})")
-        for name in report.unrecognized_files:
-            context.log.warning(f"not recognized, nothing landed: {landing_root / name}")
-        context.log.info(
-            f"{kind.name}: {len(report.files_landed)} new file(s), {report.rows_landed} rows "
-            f"landed, {report.rows_rejected} quarantined, "
-            f"{len(report.files_already_landed)} file(s) already landed"
-        )
-        return MaterializeResult(
-            metadata={
-                **report.as_metadata(),
-                "dagster/row_count": total_rows,
-                "landing_dir": str(landing_root),
-                "preview": preview,
-            }
-        )
-
-    return _land
-
-
 raw_published_figures = landing_asset(
-    PUBLISHED_FIGURES,
+    (PUBLISHED_FIGURES,),
+    "raw",
     "Figures transcribed from published reports, landed from the published-figures extract.",
 )
 raw_gacc_query_exports = landing_asset(
-    GACC_QUERY_CSV,
+    (GACC_QUERY_CSV,),
+    "raw",
     "Lines of GACC online-query CSV exports (GBK or UTF-8), landed as reported.",
 )
 

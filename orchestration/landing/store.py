@@ -121,7 +121,7 @@ def _insert_rows(
 ) -> None:
     if not parsed.rows:
         return
-    frame = pd.DataFrame(parsed.rows).rename(columns={"_row_number": "_row_number"})
+    frame = pd.DataFrame(parsed.rows)
     frame["_source_file"] = source_file
     frame["_content_hash"] = content_hash
     frame["_loaded_at"] = loaded_at
@@ -195,12 +195,17 @@ def land_file(
     )
 
 
-def land_kind(
-    conn: duckdb.DuckDBPyConnection, root: Path, kind: FileKind, all_kinds: Sequence[FileKind]
+def land_kinds(
+    conn: duckdb.DuckDBPyConnection,
+    root: Path,
+    kinds: Sequence[FileKind],
+    all_kinds: Sequence[FileKind],
 ) -> LandingReport:
-    """Land every file under root that is of this kind; report files no kind recognizes."""
-    ensure_tables(conn, kind)
-    report = LandingReport(kind=kind.name)
+    """Land every file under root of one of these kinds (they share one raw table); report
+    files that no kind at all recognizes."""
+    for kind in kinds:
+        ensure_tables(conn, kind)
+    report = LandingReport(kind=", ".join(kind.name for kind in kinds))
     for path in iter_landing_files(root):
         matched = identify(read_head(path), all_kinds)
         if matched is None:
@@ -213,6 +218,12 @@ def land_kind(
                 f"{source_file}: not recognized as any known extract "
                 f"({', '.join(k.name for k in all_kinds)}); nothing was landed from it",
             )
-        elif matched is kind:
-            land_file(conn, kind, path, root, report)
+        elif matched in kinds:
+            land_file(conn, matched, path, root, report)
     return report
+
+
+def land_kind(
+    conn: duckdb.DuckDBPyConnection, root: Path, kind: FileKind, all_kinds: Sequence[FileKind]
+) -> LandingReport:
+    return land_kinds(conn, root, (kind,), all_kinds)

@@ -13,7 +13,13 @@ Design notes, because the choices are not obvious from the code:
   from the claim before it. Context comes from the last *claim* (not the last product word),
   because articles drift into background ("rare-earth trade channels") between figures.
 * A quantity introduced by "from" / "compared with" is the figure for the comparison period
-  and becomes a claim of its own; the comparison period also fixes the change basis.
+  and becomes a claim of its own; the comparison period also fixes the change basis. After a
+  change, "on" works like "from" ("a 660% jump on May"). A month range opened by "from" is a
+  cumulative span ("From January to May, shipments reached ..."), unless a change comes
+  before it with no stated basis ("rose 23% from April to May"): then it is two months.
+* A sentence without an export word still states an export when a destination receives the
+  figure ("India received 172 tonnes") or a relative clause ties the figure to a product
+  named before it ("the customs total for rare earths, which came to 5,792 tonnes").
 * Headlines restate body figures in compressed and often loose wording (a magnet figure
   called "rare earth exports"), so a headline claim is kept only when the body does not
   restate it.
@@ -129,11 +135,15 @@ _YEAR_TAIL = (
 )
 
 _P_BETWEEN = re.compile(
-    rf"\bbetween\s+(?P<m1>{_M})(?:\s+(?P<y1>{_Y}))?\s+and\s+(?P<m2>{_M})(?:,?\s+(?P<y2>{_Y}))?"
+    rf"\b(?i:between)\s+(?P<m1>{_M})(?:\s+(?P<y1>{_Y}))?\s+and\s+"
+    rf"(?P<m2>{_M})(?:,?\s+(?P<y2>{_Y}))?"
 )
+# "From January to May" is one cumulative span: the "from" belongs to the range, so it must not
+# mark the range as a comparison period (see _group for "rose 23% from April to May").
 _P_RANGE = _gated(
-    "JFMASOND",
-    rf"(?<![A-Za-z])(?P<m1>{_M})(?:\s+(?P<y1>{_Y}))?(?:\s*[-–—]\s*|\s+(?:to|through|until)\s+)"
+    "JFMASONDf",
+    rf"(?<![A-Za-z])(?:(?P<from>[Ff]rom)\s+)?(?P<m1>{_M})(?:\s+(?P<y1>{_Y}))?"
+    r"(?:\s*[-–—]\s*|\s+(?:to|through|until)\s+)"
     rf"(?P<m2>{_M})(?:,?\s+(?P<y2>{_Y}))?",
 )
 _P_FIRST_N = _gated(
@@ -195,12 +205,13 @@ _BASIS_RE = _gated(
     "ymoftcvsYMOFTCVS",
     r"(?P<yoy>\byear[-\s](?:on|over)[-\s]year\b|\by/y\b|\byoy\b|\bon\s+the\s+year\b"
     r"|\bon\s+an?\s+(?:annual|yearly)\s+basis\b"
-    r"|\b(?:from|than|compared\s+(?:with|to)|versus|over)\s+(?:a|one|the\s+previous|the\s+prior)"
-    r"\s+year\s+(?:earlier|ago|before)\b)"
+    r"|\b(?:from|than|compared\s+(?:with|to)|versus|over|on)\s+(?:a|one|the\s+previous|the\s+prior)"
+    r"\s+year\s+(?:earlier|ago|before)\b"
+    r"|\b(?:from|compared\s+(?:with|to)|versus|on)\s+the\s+(?:previous|prior|preceding)\s+year\b)"
     r"|(?P<mom>\bmonth[-\s](?:on|over)[-\s]month\b|\bm/m\b|\bmom\b|\bsequentially\b"
     r"|\bon\s+the\s+month\b"
     r"|\bon\s+a\s+monthly\s+basis\b"
-    r"|\b(?:from|than|compared\s+(?:with|to)|versus)\s+(?:a|one|the\s+previous|the\s+prior"
+    r"|\b(?:from|than|compared\s+(?:with|to)|versus|on)\s+(?:a|one|the\s+previous|the\s+prior"
     r"|the\s+preceding)\s+month(?:\s+(?:earlier|ago|before))?\b)",
     re.I,
 )
@@ -236,10 +247,33 @@ _GLOBAL_RE = _gated(
     "gwoitGWOIT", r"\b(?:globally|global|worldwide|overall|in\s+total|total)\b", re.I
 )
 _CAPSEQ = r"[A-Z][A-Za-z.'’]*(?:\s+(?:of\s+)?[A-Z][A-Za-z.'’]*){0,3}"
+# A destination can also be the subject of a receiving verb whose object is a figure ("India
+# received 172 tonnes"): such a sentence is an export claim even without an export word (see
+# _implicit_export). Without the figure ("the U.S. took steps") the country is no partner.
+_RECEIVE_VERBS = r"received|took|imported|bought|purchased"
 _PARTNER_RE = _gated(
     "tfibdA-Z",
     rf"\b(?:to|for|into|towards?|bound\s+for|destined\s+for)\s+(?:the\s+)?(?P<name>{_CAPSEQ})"
-    rf"|(?<![\w.])(?P<bound>{_CAPSEQ})-bound\b",
+    rf"|(?<![\w.])(?P<bound>{_CAPSEQ})-bound\b"
+    rf"|(?<![\w.])(?:[Tt]he\s+)?(?P<subj>{_CAPSEQ})\s+(?:(?:also|alone|only|itself)\s+)?"
+    rf"(?:{_RECEIVE_VERBS})(?=\s+(?:[a-z]+\s+){{0,2}}\d)",
+)
+# "Japan imported 500 tonnes from Vietnam" is another country's trade, not China's exports.
+_FROM_COUNTRY_RE = re.compile(rf"\bfrom\s+(?:the\s+)?(?P<name>{_CAPSEQ})")
+_TOKEN_RE = re.compile(r"\S+")
+_CLAUSE_END_RE = re.compile(r"[.!?;](?=\s|$)|\n")
+# A quantity attached to a product phrase by a relative clause: "the customs total for rare
+# earths, which came to 5,792 tonnes". The clause stands in for the export verb.
+_RELATIVE_QTY_BEFORE_RE = re.compile(
+    r"\b(?:which|that)\s+(?:came\s+to|stood\s+at|totall?ed|amounted\s+to|reached|hit)\s+"
+    r"(?:about\s+|around\s+|nearly\s+|almost\s+|roughly\s+|some\s+|over\s+|more\s+than\s+)?$",
+    re.I,
+)
+# Figures that name rare earths but are not trade: a relative clause after these is no claim.
+_NOT_TRADE_RE = re.compile(
+    r"\b(?:quotas?|output|production|produced|mined|mining|reserves?|capacity|smelting"
+    r"|separation|consumption|demand|prices?|imports?)\b",
+    re.I,
 )
 _EXPORT_WORD_RE = _gated(
     "eEsSoO",
@@ -253,6 +287,14 @@ _APPROX_RE = re.compile(
 )
 _CMP_BEFORE_RE = re.compile(
     r"(?:\bfrom|\bcompared\s+(?:with|to)|\bversus|\bvs\.?|\bagainst|\bthan)\s+(?:the\s+|a\s+|an\s+)?$",
+    re.I,
+)
+# "a 660% jump on May", "up 4% on June 2024": after a change, "on" names the comparison period
+# (or figure) as "from" does. Elsewhere "on" is a date ("on May 5") or a topic.
+_ON_CMP_BEFORE_RE = re.compile(
+    r"(?:%|\bper\s?cent|\b(?:up|down|higher|lower|more|less|increase|rise|jump|gain|surge"
+    r"|growth|climb|rebound|spike|decline|drop|fall|decrease|plunge|slump|contraction|dip"
+    r"|slide)s?)\s+on\s+(?:the\s+|an?\s+)?$",
     re.I,
 )
 _SINCE_BEFORE_RE = re.compile(r"\b(?:since|until|till|by)\s+$", re.I)
@@ -642,7 +684,8 @@ def _span_atom(m: re.Match[str]) -> _Atom:
         spec = _PeriodSpec("span", m1, m2 + 12 * (y2 - y1), y1)
     else:
         spec = _PeriodSpec("span", m1, m2, year)
-    return _Atom(m.start(), m.end(), "period", spec)
+    from_range = "from" in m.re.groupindex and m.group("from") is not None
+    return _Atom(m.start(), m.end(), "period", spec, "from" if from_range else None)
 
 
 def _figure_atoms(text: str) -> Iterable[_Atom]:
@@ -686,10 +729,44 @@ def _figure_atoms(text: str) -> Iterable[_Atom]:
     for m in _GLOBAL_RE.finditer(text):
         yield _Atom(m.start(), m.end(), "global", WORLD)
     for m in _PARTNER_RE.finditer(text):
+        subject = m.group("subj")
+        if subject is not None:
+            found = _lookup_subject(text, m.end(), subject)
+            if found is not None:
+                # The atom starts at the country itself: the capitalised run before the verb
+                # can reach back over a sentence end ("... on May. India received").
+                start = m.start("subj") + found[1]
+                yield _Atom(start, m.end(), "partner", found[0], "subject")
+            continue
         name = m.group("name") or m.group("bound")
         iso3 = _lookup_country(name)
         if iso3 is not None:
             yield _Atom(m.start(), m.end(), "partner", iso3)
+
+
+def _lookup_subject(text: str, verb_end: int, name: str) -> tuple[str, int] | None:
+    """The country a receiving verb's subject names and its offset in `name`.
+
+    None when the clause says the goods came from another country. The capitalised run may
+    start with other words ("Meanwhile India", "May. India"), so the name is read from its end.
+    """
+    tokens = list(_TOKEN_RE.finditer(name))
+    found = None
+    for token in tokens:
+        iso3 = _COUNTRY_INDEX.get(_country_key(name[token.start() :]))
+        if iso3 is not None:
+            found = (iso3, token.start())
+            break
+    if found is None:
+        return None
+    clause = text[verb_end : verb_end + 200]
+    cut = _CLAUSE_END_RE.search(clause)
+    if cut is not None:
+        clause = clause[: cut.start()]
+    for m in _FROM_COUNTRY_RE.finditer(clause):
+        if _lookup_country(m.group("name")) is not None:
+            return None
+    return found
 
 
 def _lookup_country(name: str) -> str | None:
@@ -934,12 +1011,22 @@ def _claims_in_sentence(
 ) -> list[_Draft]:
     if not any(a.kind in ("qty", "pct", "mult") for a in atoms):
         return []
-    if not _EXPORT_WORD_RE.search(text, sentence.start, sentence.end):
+    exported = _EXPORT_WORD_RE.search(text, sentence.start, sentence.end) is not None
+    if not exported and not _implicit_export(text, sentence, atoms):
         return []
     atoms = _classify_changes(text, sentence, atoms)
     builders = _group(text, sentence, atoms)
+    # The year of a comparison figure's own period ("against 24,266 tonnes in the first five
+    # months of 2024") is not the year of the main figure.
+    child_specs = {id(c.period) for b in builders for c in b.children if c.period is not None}
     main_year = _sentence_year(
-        [a for a in atoms if a.kind == "period" and not _is_comparison(text, sentence, a)]
+        [
+            a
+            for a in atoms
+            if a.kind == "period"
+            and id(a.value) not in child_specs
+            and not _is_comparison(text, sentence, a)
+        ]
     )
     sentence_text = text[sentence.start : sentence.end]
     bloomberg = bool(_BLOOMBERG_RE.search(sentence_text))
@@ -1064,6 +1151,33 @@ def _claims_in_sentence(
     return drafts
 
 
+def _implicit_export(text: str, sentence: _Sentence, atoms: list[_Atom]) -> bool:
+    """A quantity stated as an export without an export word.
+
+    Either a destination is the subject of a receiving verb ("India received 172 tonnes of
+    magnets") or a relative clause ties the quantity to a product phrase earlier in the
+    sentence ("the customs total for rare earths, which came to 5,792 tonnes").
+    """
+    receiver = False
+    product_at: int | None = None
+    for atom in atoms:
+        if atom.kind == "partner" and atom.extra == "subject":
+            receiver = True
+        elif atom.kind == "product":
+            product_at = atom.start
+        elif atom.kind == "qty":
+            if receiver:
+                return True
+            if product_at is None:
+                continue
+            lo = max(sentence.start, atom.start - 60)
+            if _RELATIVE_QTY_BEFORE_RE.search(text, lo, atom.start) and not _NOT_TRADE_RE.search(
+                text, max(sentence.start, product_at - 60), atom.start
+            ):
+                return True
+    return False
+
+
 def _draft(
     text: str,
     sentence: _Sentence,
@@ -1096,8 +1210,18 @@ def _is_comparison(text: str, sentence: _Sentence, atom: _Atom) -> bool:
     spec = atom.value
     if isinstance(spec, _PeriodSpec) and spec.kind == "same":
         return True
-    lo = max(sentence.start, atom.start - 30)
-    return bool(_CMP_BEFORE_RE.search(text, lo, atom.start))
+    return _compared_before(text, sentence, atom.start)
+
+
+def _compared_before(text: str, sentence: _Sentence, start: int) -> bool:
+    """Whether the words just before `start` make what follows the comparison term."""
+    lo = max(sentence.start, start - 30)
+    if _CMP_BEFORE_RE.search(text, lo, start):
+        return True
+    # The substring test keeps the costlier "on" pattern off most positions.
+    return "on" in text[max(lo, start - 8) : start].lower() and bool(
+        _ON_CMP_BEFORE_RE.search(text, lo, start)
+    )
 
 
 def _group(text: str, sentence: _Sentence, atoms: list[_Atom]) -> list[_Builder]:
@@ -1110,6 +1234,7 @@ def _group(text: str, sentence: _Sentence, atoms: list[_Atom]) -> list[_Builder]
         return builders[-1]
 
     cur = builders[0]
+    has_basis = any(a.kind == "basis" for a in atoms)
     for atom in atoms:
         kind = atom.kind
         if kind == "product":
@@ -1134,6 +1259,18 @@ def _group(text: str, sentence: _Sentence, atoms: list[_Atom]) -> list[_Builder]
             if pending_child is not None and pending_child.period is None:
                 pending_child.period = spec
                 continue
+            if atom.extra == "from" and cur.change is not None and not has_basis:
+                # "rose 23% from April to May": a change between two months. Without a change
+                # before it ("From January to May, shipments reached ..."), or with a stated
+                # basis ("up 2% year-on-year from January to May"), the range is a cumulative
+                # span and is handled as any other period below.
+                first = _PeriodSpec("span", spec.m1, spec.m1, spec.year, spec.rel_year)
+                last = _PeriodSpec("span", spec.m2, spec.m2, spec.year, spec.rel_year)
+                if cur.cmp_period is None:
+                    cur.cmp_period = first
+                if cur.period is None:
+                    cur.period = last
+                continue
             comparison = _is_comparison(text, sentence, atom)
             if spec.kind == "same_bare" and not comparison:
                 spec = _PeriodSpec("ctx")
@@ -1146,8 +1283,7 @@ def _group(text: str, sentence: _Sentence, atoms: list[_Atom]) -> list[_Builder]
                 cur = fresh()
                 cur.period = spec
         elif kind == "qty":
-            lo = max(sentence.start, atom.start - 30)
-            if _CMP_BEFORE_RE.search(text, lo, atom.start):
+            if _compared_before(text, sentence, atom.start):
                 pending_child = _Child(float(atom.value))  # type: ignore[arg-type]
                 cur.children.append(pending_child)
                 continue

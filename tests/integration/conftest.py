@@ -35,9 +35,17 @@ def run_refresh_all() -> ExecuteInProcessResult:
     )
 
 
+SHARED_NEWS_CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "news"
+
+
 def stage_test_landing(landing: Path) -> None:
-    """Embedded default + GACC exports written for the tests + one file nobody recognizes."""
+    """Embedded default + GACC exports written for the tests + the shared news corpus (real
+    articles, read in place of a user's downloads) + one file nobody recognizes."""
     copy_embedded_default(landing)
+    if SHARED_NEWS_CORPUS.is_dir():
+        for article in SHARED_NEWS_CORPUS.glob("*.txt"):
+            (landing / "news" / "corpus").mkdir(parents=True, exist_ok=True)
+            (landing / "news" / "corpus" / article.name).write_bytes(article.read_bytes())
     write_gacc_file(landing / "gacc" / "magnets_2024_03.csv", FULL_HEADER, CLEAN_FULL_ROWS)
     write_gacc_file(landing / "gacc" / "cerium_2024_03.csv", SHORT_HEADER, CLEAN_SHORT_ROWS)
     write_gacc_file(landing / "gacc" / "broken_2024_03.csv", FULL_HEADER, BROKEN_FULL_ROWS)

@@ -29,6 +29,7 @@ def test_there_is_one_suite_per_guarded_table():
         "raw_gacc_query_exports",
         "fct_monthly_exports",
         "mart_policy_annotated_series",
+        "raw_news_claims",
     }
 
 
@@ -90,3 +91,17 @@ def test_policy_series_suite_catches_negative_series_and_unknown_regimes(pipelin
     failed = _failed(outcome)
     assert ("expect_column_values_to_be_between", "quantity_t") in failed
     assert ("expect_column_values_to_be_in_set", "policy_regime") in failed
+
+
+def test_claims_suite_catches_negative_tonnage_big_falls_and_future_periods(pipeline_run):
+    frame = _clean_batch(pipeline_run, "raw_news_claims")
+    with_quantity = frame.index[frame["quantity_t"].notna()]
+    frame.loc[with_quantity[0], "quantity_t"] = -10.0  # negative tonnage
+    frame.loc[frame.index[1], "change_pct"] = -140.0  # a fall below -100%
+    # a period that ends after the article was published
+    frame.loc[frame.index[2], "period_end_month"] = dt.date(2030, 1, 1)
+    outcome = validate(frame, SPECS["raw_news_claims"])
+    failed = _failed(outcome)
+    assert failed[("expect_column_values_to_be_between", "quantity_t")] == 1
+    assert failed[("expect_column_values_to_be_between", "change_pct")] == 1
+    assert failed[("expect_column_pair_values_a_to_be_greater_than_b", "published_month")] == 1

@@ -413,3 +413,111 @@ def test_without_events_no_event_is_assigned():
     text = "MOFCOM said on June 7 it would set up a green channel for rare earth export licences."
     (mention,) = extract_policy_mentions(text, dt.date(2025, 6, 11))
     assert mention.event_id is None
+
+
+# --- cumulative ranges, receiving destinations, "on" comparisons, relative clauses -------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "From January to April, outbound shipments of rare earths totalled 18,400 tonnes.",
+        "Between January and April, outbound shipments of rare earths totalled 18,400 tonnes.",
+        "Outbound shipments of rare earths totalled 18,400 tonnes in the January-April period.",
+        "From January through April, rare-earth export volumes added up to 18,400 tonnes.",
+    ],
+)
+def test_a_range_of_months_introduced_by_from_or_between_is_a_cumulative_span(text: str):
+    claim = _only(extract_claims(text, dt.date(2025, 5, 12)))
+    assert _row(claim) == (PRODUCT_RARE_EARTHS, "WLD", "2025-01", "2025-04", 18400.0, None, None)
+
+
+def test_the_year_of_a_comparison_figure_does_not_date_the_cumulative_figure():
+    text = (
+        "From January to April, rare earth shipments came to 18,400 tonnes, against "
+        "17,950 tonnes in the first four months of 2024."
+    )
+    rows = {_row(c) for c in extract_claims(text, dt.date(2025, 5, 12))}
+    assert rows == {
+        (PRODUCT_RARE_EARTHS, "WLD", "2025-01", "2025-04", 18400.0, None, None),
+        (PRODUCT_RARE_EARTHS, "WLD", "2024-01", "2024-04", 17950.0, None, None),
+    }
+
+
+def test_a_change_from_one_month_to_the_next_is_month_on_month_not_a_span():
+    text = "Magnet exports climbed 12% from March to April, reaching 4,800 tonnes."
+    claim = _only(extract_claims(text, dt.date(2025, 5, 20)))
+    assert _row(claim) == (PRODUCT_MAGNETS, "WLD", "2025-04", "2025-04", 4800.0, 12.0, "mom")
+
+
+def test_a_destination_that_receives_a_quantity_is_a_destination_claim():
+    text = (
+        "Beijing's magnet exports picked up in March as licences came through. "
+        "Japan took 410 tonnes of magnets in March. "
+        "Meanwhile South Korea received 95.5 tonnes."
+    )
+    rows = {_row(c) for c in extract_claims(text, dt.date(2025, 4, 20))}
+    assert rows == {
+        (PRODUCT_MAGNETS, "JPN", "2025-03", "2025-03", 410.0, None, None),
+        (PRODUCT_MAGNETS, "KOR", "2025-03", "2025-03", 95.5, None, None),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Trade between two other countries is not a Chinese export figure.
+        "Japan imported 410 tonnes of magnets from Vietnam in March.",
+        # A receiving verb without a figure as its object names no destination.
+        "The United States took note after magnet exports fell 20% to 3,000 tonnes in March.",
+    ],
+)
+def test_a_receiving_verb_without_a_chinese_export_figure_names_no_destination(text: str):
+    claims = extract_claims(text, dt.date(2025, 4, 20))
+    assert all(c.partner_iso3 not in {"JPN", "USA"} for c in claims), [_row(c) for c in claims]
+
+
+@pytest.mark.parametrize(
+    ("comparison", "basis"),
+    [
+        ("on March", "mom"),
+        ("on the previous month", "mom"),
+        ("on April 2024", "yoy"),
+        ("on a year earlier", "yoy"),
+        ("on February", "vs:2025-02..2025-02"),
+    ],
+)
+def test_a_change_on_a_period_takes_its_basis_from_that_period(comparison: str, basis: str):
+    text = f"Magnet exports to Germany reached 1,020 tonnes in April, a 35% gain {comparison}."
+    claim = _only(extract_claims(text, dt.date(2025, 5, 20)))
+    assert _row(claim) == (PRODUCT_MAGNETS, "DEU", "2025-04", "2025-04", 1020.0, 35.0, basis)
+
+
+def test_a_quantity_tied_to_a_product_by_a_relative_clause_is_a_claim():
+    text = (
+        "A trade-data firm counted 6,900 tonnes of rare-earth products shipped in March, "
+        "Bloomberg said. That count is wider than the customs total for the 17 rare earths, "
+        "which stood at 4,100 tonnes in March, and Bloomberg's analysts say the two differ."
+    )
+    rows = {_row(c) for c in extract_claims(text, dt.date(2025, 4, 14))}
+    assert rows == {
+        (PRODUCT_BLOOMBERG, "WLD", "2025-03", "2025-03", 6900.0, None, None),
+        (PRODUCT_RARE_EARTHS, "WLD", "2025-03", "2025-03", 4100.0, None, None),
+    }
+
+
+def test_a_relative_clause_on_a_non_trade_figure_is_not_a_claim():
+    text = "The mining quota for rare earths, which totalled 270,000 tonnes in 2024, was raised."
+    assert extract_claims(text, dt.date(2025, 4, 14)) == []
+
+
+def test_two_versions_of_one_monthly_total_are_two_claims():
+    text = (
+        "China exported 4,100.2 tonnes of rare earths in March, a rise of 7% from February. "
+        "A second outlet put March rare-earth exports at 4,102.8 tonnes instead."
+    )
+    rows = {_row(c) for c in extract_claims(text, dt.date(2025, 4, 14))}
+    assert rows == {
+        (PRODUCT_RARE_EARTHS, "WLD", "2025-03", "2025-03", 4100.2, 7.0, "mom"),
+        (PRODUCT_RARE_EARTHS, "WLD", "2025-03", "2025-03", 4102.8, None, None),
+    }

@@ -1,0 +1,96 @@
+with
+
+exports as (
+    select * from {{ ref('fct_monthly_exports') }}
+),
+
+published_figures as (
+    select * from {{ ref('int_published_figures_latest') }}
+),
+
+alternative_series as (
+    select * from {{ ref('alternative_series') }}
+),
+
+monthly as (
+    select
+        product_code as series_code,
+        'customs' as series_kind,
+        partner_iso3,
+        period_month as period_start_month,
+        cast(period_month + to_months(months_covered - 1) as date) as period_end_month,
+        quantity_t,
+        source,
+        source_ref
+    from exports
+),
+
+-- Year-to-date and annual totals as published; monthly figures are already in the fact.
+cumulative as (
+    select
+        product_code as series_code,
+        'customs' as series_kind,
+        partner_iso3,
+        period_start_month,
+        period_end_month,
+        quantity_t,
+        'published_figures' as source,
+        source_url as source_ref
+    from published_figures
+    where period_kind not in ('month', 'combined_jan_feb')
+),
+
+-- Press series that are not customs series (e.g. Bloomberg's "rare-earth products").
+alternatives as (
+    select
+        series_code,
+        'alternative' as series_kind,
+        partner_iso3,
+        cast(strptime(period_month, '%Y-%m') as date) as period_start_month,
+        cast(strptime(period_month, '%Y-%m') as date) as period_end_month,
+        quantity_t,
+        series_name as source,
+        coalesce(source_url, note) as source_ref
+    from alternative_series
+),
+
+all_series as (
+    select * from monthly
+    union all
+    select * from cumulative
+    union all
+    select * from alternatives
+),
+
+final as (
+    select
+        all_series.series_code,
+        all_series.series_kind,
+        all_series.partner_iso3,
+        all_series.period_start_month,
+        all_series.period_end_month,
+        all_series.quantity_t,
+        previous_month.quantity_t as previous_month_quantity_t,
+        previous_year.quantity_t as previous_year_quantity_t,
+        all_series.source,
+        all_series.source_ref
+    from all_series
+    left join all_series as previous_month
+        on
+            all_series.series_code = previous_month.series_code
+            and all_series.partner_iso3 = previous_month.partner_iso3
+            and all_series.period_start_month = all_series.period_end_month
+            and previous_month.period_start_month = previous_month.period_end_month
+            and previous_month.period_start_month
+            = all_series.period_start_month - interval 1 month
+    left join all_series as previous_year
+        on
+            all_series.series_code = previous_year.series_code
+            and all_series.partner_iso3 = previous_year.partner_iso3
+            and previous_year.period_start_month
+            = all_series.period_start_month - interval 12 month
+            and previous_year.period_end_month
+            = all_series.period_end_month - interval 12 month
+)
+
+select * from final
