@@ -36,7 +36,7 @@ best_match as (
     from candidates
     qualify row_number() over (
         partition by mention_id
-        order by shares_product_group desc, days_apart, event_id
+        order by shares_product_group desc, days_apart asc, event_id asc
     ) = 1
 ),
 
