@@ -11,7 +11,7 @@ DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -type
 
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: install run test lint format dev manifest clean
+.PHONY: install run test lint format dev manifest bench clean
 
 install: $(INSTALLED)
 
@@ -56,6 +56,10 @@ format: $(INSTALLED)
 ## dev: the Dagster UI on http://localhost:3000
 dev: $(INSTALLED) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -w workspace.yaml
+
+## bench: benchmarks (never timed tests); the news extractor runs pinned to one core
+bench: $(INSTALLED)
+	taskset -c 0 $(BIN)/python benchmarks/bench_news_extract.py
 
 clean:
 	rm -rf dbt_project/target dbt_project/logs .lint.duckdb

@@ -46,6 +46,7 @@ create or replace table raw.news_policy_mentions (
     mention_id varchar not null,
     article_hash varchar not null,
     mention_date date,
+    date_precision varchar,
     actor varchar,
     action varchar,
     product_groups varchar[],

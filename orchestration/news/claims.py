@@ -62,6 +62,7 @@ def mention_rows(article_hash: str, text: str, published: dt.date | None) -> lis
                 "mention_id": f"{article_hash[:16]}-{index:03d}",
                 "article_hash": article_hash,
                 "mention_date": mention.date,
+                "date_precision": mention.date_precision,
                 "actor": mention.actor,
                 "action": mention.action,
                 "product_groups": list(mention.product_groups),

@@ -95,6 +95,7 @@ class PolicyMention:
     end_char: int
     event_id: str | None = None
     product_groups: tuple[str, ...] = field(default=())
+    date_precision: str | None = None  # "day", or "month" when only a month is named
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1438,7 +1439,7 @@ def extract_policy_mentions(
         if found is None or body in seen_sentences:
             continue
         seen_sentences.add(body)
-        date = _policy_date(body, published)
+        date, precision = _policy_date(body, published)
         groups = _product_groups(body)
         mentions.append(
             PolicyMention(
@@ -1450,6 +1451,7 @@ def extract_policy_mentions(
                 end_char=sentence.end,
                 event_id=_match_event(date, groups, events) if events else None,
                 product_groups=groups,
+                date_precision=precision,
             )
         )
     return mentions
@@ -1493,31 +1495,34 @@ def _actor_and_action(body: str, mofcom_seen: bool) -> tuple[str, str] | None:
     return (best[2], best[3]) if best is not None else None
 
 
-def _policy_date(body: str, published: dt.date | None) -> dt.date | None:
-    found: list[tuple[int, dt.date | None]] = []
+def _policy_date(body: str, published: dt.date | None) -> tuple[dt.date | None, str | None]:
+    """The first date the sentence names, and its precision: `day`, or `month` for "in
+    April" / "at the beginning of April", which name a month, not the first of it."""
+    found: list[tuple[int, dt.date | None, str]] = []
     for m in _ISO_DATE_RE.finditer(body):
         iso = _safe_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
-        found.append((m.start(), iso))
+        found.append((m.start(), iso, "day"))
     atoms = _non_overlapping(_period_atoms(body))
     for atom in atoms:
         spec = atom.value
         assert isinstance(spec, _PeriodSpec)
         if spec.kind == "date" or (spec.kind == "span" and spec.m1 == spec.m2 and spec.m1):
             forward = bool(_FORWARD_BEFORE_RE.search(body, max(0, atom.start - 25), atom.start))
-            found.append((atom.start, _date_from_spec(spec, published, forward)))
+            precision = "day" if spec.day is not None else "month"
+            found.append((atom.start, _date_from_spec(spec, published, forward), precision))
         elif spec.kind == "pubrel" and published is not None:
             month = _mi(published.year, published.month) + spec.offset
-            found.append((atom.start, dt.date(month // 12, month % 12 + 1, 1)))
+            found.append((atom.start, dt.date(month // 12, month % 12 + 1, 1), "month"))
     if published is not None:
         for m in _WEEKDAY_RE.finditer(body):
             weekday = _WEEKDAYS[m.group("wd").lower()]
             back = (published.weekday() - weekday) % 7
-            found.append((m.start(), published - dt.timedelta(days=back)))
+            found.append((m.start(), published - dt.timedelta(days=back), "day"))
         for m in _RELATIVE_DAY_RE.finditer(body):
             back = 1 if m.group("rd").lower() == "yesterday" else 0
-            found.append((m.start(), published - dt.timedelta(days=back)))
-    dated = sorted((pos, d) for pos, d in found if d is not None)
-    return dated[0][1] if dated else None
+            found.append((m.start(), published - dt.timedelta(days=back), "day"))
+    dated = sorted((pos, d, precision) for pos, d, precision in found if d is not None)
+    return (dated[0][1], dated[0][2]) if dated else (None, None)
 
 
 def _date_from_spec(spec: _PeriodSpec, published: dt.date | None, forward: bool) -> dt.date | None:
@@ -1556,15 +1561,20 @@ def _date_from_spec(spec: _PeriodSpec, published: dt.date | None, forward: bool)
     return max(past) if past else min(candidates)
 
 
+# Product groups as the policy timeline (dim_policy_event) names them.
+_GROUP_OF_MINERAL = {"gallium": "gallium_germanium", "germanium": "gallium_germanium"}
+
+
 def _product_groups(body: str) -> tuple[str, ...]:
     groups: list[str] = []
     for m in _PRODUCT_RE.finditer(body):
         if m.group("magnet"):
-            group = "magnets"
+            group = "rare_earth_magnets"
         elif m.group("re") or m.group("ree"):
             group = "rare_earths"
         else:
-            group = m.group("other").lower()
+            mineral = m.group("other").lower()
+            group = _GROUP_OF_MINERAL.get(mineral, mineral)
         if group not in groups:
             groups.append(group)
     return tuple(groups)

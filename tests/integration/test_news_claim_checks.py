@@ -126,3 +126,22 @@ def test_claims_cli_needs_no_warehouse_and_prefers_the_date_in_the_text(tmp_path
     )
     assert claim["sentence"] in article.read_text()
     assert not (tmp_path / "absent.duckdb").exists()
+
+
+@needs_corpus
+def test_policy_mentions_are_matched_to_events_of_the_timeline(pipeline_run):
+    conn = duckdb.connect(str(pipeline_run.paths.published_db), read_only=True)
+    matched = dict(
+        conn.execute(
+            "select strftime(mention_date, '%Y-%m-%d') || ' ' || date_precision, event_id "
+            "from marts.mart_news_policy_mentions where event_id is not null"
+        ).fetchall()
+    )
+    unmatched_day = conn.execute(
+        "select count(*) from marts.mart_news_policy_mentions "
+        "where event_id is null and date_precision = 'day' and mention_date = '2025-09-09'"
+    ).fetchone()
+    conn.close()
+    assert matched["2025-04-01 month"] == "mofcom_gacc_2025_18"  # "restrictions in April"
+    assert matched["2025-06-07 day"] == "mofcom_green_channel_2025_06_07"  # "on June 7"
+    assert unmatched_day == (1,)  # a survey date is not an event

@@ -12,8 +12,10 @@ articles as (
     select * from {{ ref('stg_news__articles') }}
 ),
 
--- A mention refers to an event when its date is within 3 days of the event's announcement
--- or entry into force; among candidates, one sharing a product group wins, then the closest.
+-- A mention dated to the day refers to an event announced or taking effect within 3 days of
+-- it; a mention dated only to a month ("in April") refers to an event of that month that
+-- concerns a product group the sentence names. Among candidates, one sharing a product
+-- group wins, then the closest.
 candidates as (
     select
         mentions.mention_id,
@@ -27,8 +29,21 @@ candidates as (
     from mentions
     inner join events
         on
-            abs(date_diff('day', mentions.mention_date, events.announced_date)) <= 3
-            or abs(date_diff('day', mentions.mention_date, events.effective_date)) <= 3
+            (
+                mentions.date_precision = 'day'
+                and (
+                    abs(date_diff('day', mentions.mention_date, events.announced_date)) <= 3
+                    or abs(date_diff('day', mentions.mention_date, events.effective_date)) <= 3
+                )
+            )
+            or (
+                mentions.date_precision = 'month'
+                and len(list_intersect(mentions.product_groups, events.product_groups)) > 0
+                and (
+                    date_trunc('month', events.announced_date) = mentions.mention_date
+                    or date_trunc('month', events.effective_date) = mentions.mention_date
+                )
+            )
 ),
 
 best_match as (
@@ -48,6 +63,7 @@ final as (
         articles.article_url,
         mentions.published_date,
         mentions.mention_date,
+        mentions.date_precision,
         mentions.actor,
         mentions.action,
         mentions.product_groups,

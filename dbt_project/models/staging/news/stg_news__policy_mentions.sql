@@ -9,6 +9,7 @@ final as (
         mention_id,
         article_hash,
         mention_date,
+        date_precision,
         actor,
         action,
         product_groups,
