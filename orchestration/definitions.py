@@ -3,18 +3,19 @@
 from dagster import Definitions
 
 from orchestration.customs.assets import LANDING_ASSETS
-from orchestration.jobs import landing_folder_sensor, monthly_refresh_schedule, refresh_all_job
+from orchestration.jobs import landing_folder_sensor, refresh_all_job, release_calendar_schedule
 from orchestration.news.assets import NEWS_ASSETS
 from orchestration.publish.assets import published_marts
 from orchestration.quality.checks import build_suite_checks
+from orchestration.quality.freshness import build_freshness_checks
 from orchestration.resources import Warehouse
 from orchestration.transform.assets import dbt_resource, ree_dbt_models
 
 defs = Definitions(
     assets=[*LANDING_ASSETS, *NEWS_ASSETS, ree_dbt_models, published_marts],
-    asset_checks=build_suite_checks(),
+    asset_checks=[*build_suite_checks(), *build_freshness_checks()],
     jobs=[refresh_all_job],
-    schedules=[monthly_refresh_schedule],
+    schedules=[release_calendar_schedule],
     sensors=[landing_folder_sensor],
     resources={"warehouse": Warehouse(), "dbt": dbt_resource()},
 )

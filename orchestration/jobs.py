@@ -1,5 +1,7 @@
 """The pipeline job and what triggers it: new files in the landing folder, and the calendar."""
 
+import csv
+import datetime as dt
 import hashlib
 import json
 
@@ -8,10 +10,11 @@ from dagster import (
     DefaultScheduleStatus,
     DefaultSensorStatus,
     RunRequest,
-    ScheduleDefinition,
+    ScheduleEvaluationContext,
     SensorEvaluationContext,
     SkipReason,
     define_asset_job,
+    schedule,
     sensor,
 )
 
@@ -20,20 +23,52 @@ from orchestration.landing.files import iter_landing_files
 
 refresh_all_job = define_asset_job(
     "refresh_all",
-    selection=AssetSelection.all(),
+    # Everything but the Comtrade API pull: it is partitioned by month and calls the network,
+    # so it runs in its own job (comtrade_monthly).
+    selection=AssetSelection.all() - AssetSelection.groups("comtrade"),
     description="Land new files, rebuild the models, run the checks and publish the marts.",
 )
 
-# GACC's detailed online-query data appear around the 20th of the month (domain-facts §2);
-# running on the 21st picks up files users downloaded on release day.
-monthly_refresh_schedule = ScheduleDefinition(
-    name="monthly_refresh",
+RELEASE_CALENDAR_SEED = settings.DBT_PROJECT_DIR / "seeds" / "release_calendar.csv"
+RELEASE_RULES_SEED = settings.DBT_PROJECT_DIR / "seeds" / "release_rules.csv"
+
+
+def release_days(year: int) -> dict[dt.date, list[str]]:
+    """GACC release days of a year, from the same seeds that mart_source_freshness reads: the
+    listed preliminary dates, and each rule's day of the month for the GACC sources."""
+    days: dict[dt.date, list[str]] = {}
+    with RELEASE_CALENDAR_SEED.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            day = dt.date.fromisoformat(row["expected_release_date"])
+            if day.year == year:
+                days.setdefault(day, []).append(f"{row['source']} {row['period_month']}")
+    with RELEASE_RULES_SEED.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if not row["source"].startswith("gacc_") or row["is_verified"] != "true":
+                continue
+            for month in range(1, 13):
+                day = dt.date(year, month, int(row["day_of_following_month"]))
+                days.setdefault(day, []).append(f"{row['source']} (rule)")
+    return days
+
+
+@schedule(
     job=refresh_all_job,
-    cron_schedule="0 6 21 * *",
+    cron_schedule="0 9 * * *",
     execution_timezone="Asia/Shanghai",
     default_status=DefaultScheduleStatus.STOPPED,
-    description="Monthly run after GACC's detailed release (around the 20th).",
+    description="Runs the pipeline the day after each expected GACC release (release seeds).",
 )
+def release_calendar_schedule(context: ScheduleEvaluationContext):
+    today = context.scheduled_execution_time.date()
+    yesterday = today - dt.timedelta(days=1)
+    released = release_days(yesterday.year).get(yesterday)
+    if not released:
+        return SkipReason(f"no GACC release expected on {yesterday}")
+    return RunRequest(
+        run_key=f"release-{yesterday.isoformat()}",
+        tags={"ree/releases": ", ".join(released)},
+    )
 
 
 def landing_fingerprint() -> dict[str, str]:

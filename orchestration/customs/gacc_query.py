@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from orchestration.customs.parsing import parse_month, parse_number, parse_optional_number
@@ -88,43 +90,69 @@ def _value_column(header: list[str]) -> tuple[int, str] | None:
     return None
 
 
-def read(path: Path) -> ParsedExtract:
-    text, _encoding = decode(path.read_bytes())
-    lines = text.splitlines()
-    reader = csv.reader(io.StringIO(text))
-    header = [h.strip() for h in next(reader, [])]
-    positions = {HEADER_TO_COLUMN[h]: i for i, h in enumerate(header) if h in HEADER_TO_COLUMN}
-    missing = [
-        chinese
-        for chinese, column in HEADER_TO_COLUMN.items()
-        if column in REQUIRED and column not in positions
-    ]
-    value_column = _value_column(header)
-    if missing or value_column is None:
-        wanted = missing + ([] if value_column else ["人民币 or 美元 (value)"])
-        raise UnreadableFile(f"header lacks required column(s): {', '.join(wanted)}")
-    value_index, currency = value_column
+def is_query_header(cells: Sequence[str]) -> bool:
+    """Whether a header row is a query-platform header, whatever the container (CSV, Excel)."""
+    text = " ".join(cells)
+    return "数据年月" in text and "商品编码" in text
 
+
+@dataclass(frozen=True)
+class QueryHeader:
+    """Where each raw column sits in one file's header; the CSV and Excel readers share it."""
+
+    width: int
+    positions: dict[str, int]
+    value_index: int
+    currency: str
+
+    @classmethod
+    def from_cells(cls, header: Sequence[str]) -> QueryHeader:
+        header = [h.strip() for h in header]
+        positions = {
+            HEADER_TO_COLUMN[h]: i for i, h in enumerate(header) if h in HEADER_TO_COLUMN
+        }
+        missing = [
+            chinese
+            for chinese, column in HEADER_TO_COLUMN.items()
+            if column in REQUIRED and column not in positions
+        ]
+        value_column = _value_column(header)
+        if missing or value_column is None:
+            wanted = missing + ([] if value_column else ["人民币 or 美元 (value)"])
+            raise UnreadableFile(f"header lacks required column(s): {', '.join(wanted)}")
+        value_index, currency = value_column
+        return cls(len(header), positions, value_index, currency)
+
+
+def parse_records(
+    header: QueryHeader, records: Iterable[tuple[int, list[str], str]]
+) -> ParsedExtract:
+    """Good rows and rejects from (row number, cells as text, raw text) records.
+
+    Every container hands over cells as text so that one set of rules decides what is a good
+    line: a GACC line is judged the same whether it came as CSV or as an Excel download.
+    """
     parsed = ParsedExtract()
-    for values in reader:
-        row_number = reader.line_num
-        raw_text = lines[row_number - 1] if row_number <= len(lines) else ""
+    for row_number, values, raw_text in records:
         if not any(v.strip() for v in values):
             continue
-        if len(values) != len(header):
+        if len(values) != header.width:
             parsed.rejects.append(
                 RowReject(
-                    row_number, "*", f"has {len(values)} fields, header has {len(header)}", raw_text
+                    row_number,
+                    "*",
+                    f"has {len(values)} fields, header has {header.width}",
+                    raw_text,
                 )
             )
             continue
 
         def cell(column: str, record: list[str] = values) -> str:
-            index = positions.get(column)
+            index = header.positions.get(column)
             return record[index].strip() if index is not None else ""
 
         try:
-            row = _parse_row(cell, values[value_index], currency)
+            row = _parse_row(cell, values[header.value_index], header.currency)
         except ValueError as error:
             field_name, message = error.args
             parsed.rejects.append(RowReject(row_number, field_name, message, raw_text))
@@ -134,7 +162,26 @@ def read(path: Path) -> ParsedExtract:
     return parsed
 
 
-def _parse_row(cell, value_text: str, currency: str) -> dict[str, object]:
+def read(path: Path) -> ParsedExtract:
+    text, _encoding = decode(path.read_bytes())
+    lines = text.splitlines()
+    reader = csv.reader(io.StringIO(text))
+    header = QueryHeader.from_cells(next(reader, []))
+
+    def records() -> Iterator[tuple[int, list[str], str]]:
+        for values in reader:
+            # line_num counts physical lines, so a quoted field spanning lines still points
+            # the user at the line where its record ends.
+            row_number = reader.line_num
+            raw_text = lines[row_number - 1] if row_number <= len(lines) else ""
+            yield row_number, values, raw_text
+
+    return parse_records(header, records())
+
+
+def _parse_row(
+    cell: Callable[[str], str], value_text: str, currency: str
+) -> dict[str, object]:
     column_names = {column: chinese for chinese, column in HEADER_TO_COLUMN.items()}
 
     def checked(column: str, parse):

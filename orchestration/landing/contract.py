@@ -41,3 +41,6 @@ class FileKind:
     recognizes: Callable[[bytes], bool]  # decides on the first bytes of the file
     read: Callable[[Path], ParsedExtract]
     description: str = ""
+    # Optional second look at the whole file, for formats the first bytes cannot tell apart
+    # (two kinds of .xlsx workbook are both ZIP archives).
+    confirms: Callable[[Path], bool] | None = None

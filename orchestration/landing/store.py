@@ -90,9 +90,13 @@ def ensure_tables(conn: duckdb.DuckDBPyConnection, kind: FileKind) -> None:
     )
 
 
-def identify(head: bytes, kinds: Sequence[FileKind]) -> FileKind | None:
+def identify(head: bytes, kinds: Sequence[FileKind], path: Path | None = None) -> FileKind | None:
+    """The first kind that recognizes the file's first bytes (and, where a kind asks for a
+    second look, confirms it on the whole file)."""
     for kind in kinds:
-        if kind.recognizes(head):
+        if not kind.recognizes(head):
+            continue
+        if kind.confirms is None or path is None or kind.confirms(path):
             return kind
     return None
 
@@ -207,7 +211,7 @@ def land_kinds(
         ensure_tables(conn, kind)
     report = LandingReport(kind=", ".join(kind.name for kind in kinds))
     for path in iter_landing_files(root):
-        matched = identify(read_head(path), all_kinds)
+        matched = identify(read_head(path), all_kinds, path)
         if matched is None:
             source_file = path.relative_to(root).as_posix()
             report.unrecognized_files.append(source_file)

@@ -10,7 +10,7 @@ from dagster import (
 
 from orchestration import settings
 from orchestration.definitions import defs
-from orchestration.jobs import landing_folder_sensor, monthly_refresh_schedule
+from orchestration.jobs import landing_folder_sensor, release_calendar_schedule, release_days
 
 
 def test_definitions_load():
@@ -59,8 +59,25 @@ def test_sensor_requests_a_run_for_new_files_and_skips_when_nothing_changed(pipe
     assert isinstance(landing_folder_sensor(context), SkipReason)
 
 
-def test_monthly_schedule_targets_the_refresh_job():
-    context = build_schedule_context()
-    request = monthly_refresh_schedule.evaluate_tick(context).run_requests[0]
-    assert monthly_refresh_schedule.job_name == "refresh_all"
-    assert request is not None
+def test_release_schedule_runs_the_day_after_a_listed_gacc_release_and_skips_otherwise():
+    import datetime as dt
+
+    # 2025-06-09 is a listed preliminary release day (release_calendar seed).
+    after_release = build_schedule_context(
+        scheduled_execution_time=dt.datetime(2025, 6, 10, 9, 0, tzinfo=dt.UTC)
+    )
+    (request,) = release_calendar_schedule.evaluate_tick(after_release).run_requests
+    assert "gacc_preliminary 2025-05" in request.tags["ree/releases"]
+    quiet_day = build_schedule_context(
+        scheduled_execution_time=dt.datetime(2025, 6, 3, 9, 0, tzinfo=dt.UTC)
+    )
+    assert not release_calendar_schedule.evaluate_tick(quiet_day).run_requests
+    assert release_calendar_schedule.job_name == "refresh_all"
+
+
+def test_release_days_include_the_detailed_release_rule():
+    import datetime as dt
+
+    days = release_days(2025)
+    assert "gacc_detailed (rule)" in days[dt.date(2025, 7, 20)]
+    assert dt.date(2025, 3, 7) in days  # the combined January-February release

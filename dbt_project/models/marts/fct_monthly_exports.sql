@@ -49,7 +49,9 @@ final as (
             end as double
         ) as share_of_world_pct,
         cast(exports.source as varchar) as source,
-        cast(exports.source_ref as varchar) as source_ref
+        cast(exports.source_ref as varchar) as source_ref,
+        cast(exports.vintages as integer) as vintages,
+        cast(exports.vintage_at as timestamp) as latest_vintage_at
     from exports
     left join products
         on exports.product_code = products.product_code

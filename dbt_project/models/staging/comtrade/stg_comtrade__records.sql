@@ -1,0 +1,30 @@
+with
+
+source as (
+    select * from {{ source('raw', 'comtrade_records') }}
+),
+
+final as (
+    select
+        period_month,
+        reporter_code,
+        case when reporter_code = 0 then 'WLD' else reporter_iso end as reporter_iso3,
+        flow_code,
+        partner_code,
+        case when partner_code = 0 then 'WLD' else partner_iso end as partner_iso3,
+        coalesce(partner2_code, 0) as partner2_code,
+        coalesce(mot_code, 0) as mot_code,
+        coalesce(customs_code, 'C00') as customs_code,
+        cmd_code as product_code,
+        net_wgt_kg / 1000.0 as quantity_t,
+        coalesce(fob_value_usd, primary_value_usd) as fob_value_usd,
+        coalesce(cif_value_usd, primary_value_usd) as cif_value_usd,
+        is_reported,
+        _source_file as source_file,
+        _content_hash as content_hash,
+        _row_number as source_row_number,
+        _loaded_at as loaded_at
+    from source
+)
+
+select * from final

@@ -1,0 +1,35 @@
+with
+
+source as (
+    select * from {{ source('raw', 'gacc_preliminary_table') }}
+),
+
+final as (
+    select
+        report_month as period_month,
+        commodity as commodity_name_as_printed,
+        lower(trim(regexp_replace(commodity, '\s+', ' ', 'g'))) as commodity_name,
+        unit,
+        case
+            when lower(unit) in ('ton', 'tons', 'tonne', 'tonnes', 't') then month_quantity
+            when lower(unit) in ('kg', 'kilogram', 'kilograms') then month_quantity / 1000.0
+        end as month_quantity_t,
+        case
+            when lower(unit) in ('ton', 'tons', 'tonne', 'tonnes', 't') then ytd_quantity
+            when lower(unit) in ('kg', 'kilogram', 'kilograms') then ytd_quantity / 1000.0
+        end as ytd_quantity_t,
+        case when value_currency = 'USD' then month_value * value_multiplier end
+            as month_value_usd,
+        case when value_currency = 'USD' then ytd_value * value_multiplier end as ytd_value_usd,
+        case when value_currency = 'CNY' then month_value * value_multiplier end
+            as month_value_cny,
+        value_currency,
+        table_title,
+        _source_file as source_file,
+        _content_hash as content_hash,
+        _row_number as source_row_number,
+        _loaded_at as loaded_at
+    from source
+)
+
+select * from final
