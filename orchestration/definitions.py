@@ -2,6 +2,12 @@
 
 from dagster import Definitions
 
+from orchestration.comtrade.assets import (
+    COMTRADE_LANDING_ASSETS,
+    comtrade_api_responses,
+    comtrade_monthly_job,
+    comtrade_resource,
+)
 from orchestration.customs.assets import LANDING_ASSETS
 from orchestration.jobs import landing_folder_sensor, refresh_all_job, release_calendar_schedule
 from orchestration.news.assets import NEWS_ASSETS
@@ -12,10 +18,17 @@ from orchestration.resources import Warehouse
 from orchestration.transform.assets import dbt_resource, ree_dbt_models
 
 defs = Definitions(
-    assets=[*LANDING_ASSETS, *NEWS_ASSETS, ree_dbt_models, published_marts],
+    assets=[
+        *LANDING_ASSETS,
+        *COMTRADE_LANDING_ASSETS,
+        comtrade_api_responses,
+        *NEWS_ASSETS,
+        ree_dbt_models,
+        published_marts,
+    ],
     asset_checks=[*build_suite_checks(), *build_freshness_checks()],
-    jobs=[refresh_all_job],
+    jobs=[refresh_all_job, comtrade_monthly_job],
     schedules=[release_calendar_schedule],
     sensors=[landing_folder_sensor],
-    resources={"warehouse": Warehouse(), "dbt": dbt_resource()},
+    resources={"warehouse": Warehouse(), "dbt": dbt_resource(), "comtrade": comtrade_resource()},
 )

@@ -271,8 +271,13 @@ class ComtradeClient:
             self.calls_made += 1
             answer: requests.Response | None = None
             try:
+                # No redirects: requests would carry the key header to whatever host a
+                # redirect names (it strips only Authorization).
                 answer = self.session.get(
-                    url, headers=self._headers(), timeout=self.timeout_seconds
+                    url,
+                    headers=self._headers(),
+                    timeout=self.timeout_seconds,
+                    allow_redirects=False,
                 )
             except requests.RequestException as error:
                 status, message, retryable = None, f"{type(error).__name__}: {error}", True

@@ -62,6 +62,8 @@ CSV_REQUIRED = ("period", "reporterCode", "flowCode", "partnerCode", "cmdCode")
 # cmdCode is an HS chapter, heading or subheading (2, 4 or 6 digits) or Comtrade's TOTAL;
 # anything else (dots, national 8-digit lines, text) is not a Comtrade commodity code.
 _CMD_CODE = re.compile(r"^(\d{2}|\d{4}|\d{6}|TOTAL)$")
+# Codes land in 32-bit integer columns; a larger number would fail the whole file's insert.
+_MAX_INTEGER = 2**31 - 1
 _DATA_ARRAY = re.compile(rb'"data"\s*:\s*\[\s*\{')
 
 # Each parser returns the value (None when empty) or raises ValueError with a reason.
@@ -99,6 +101,8 @@ def _optional_int(value: Any) -> int | None:
         raise ValueError(f"{text!r} is not an integer") from None
     if not number.is_integer():
         raise ValueError(f"{text!r} is not an integer")
+    if abs(number) > _MAX_INTEGER:
+        raise ValueError(f"{text!r} is too large for a code")
     return int(number)
 
 
@@ -295,7 +299,10 @@ def _header_fields(line: str) -> tuple[list[str], str]:
     """Header names and the delimiter: Comtrade's CSV downloads use commas, its bulk text
     files tabs."""
     delimiter = "\t" if line.count("\t") > line.count(",") else ","
-    names = next(csv.reader([line], delimiter=delimiter), [])
+    try:
+        names = next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:  # not a CSV header line at all
+        names = []
     return [name.strip() for name in names], delimiter
 
 

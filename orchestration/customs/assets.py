@@ -7,6 +7,8 @@ import pycountry
 from dagster import AssetKey, MaterializeResult, asset
 
 from orchestration import settings
+from orchestration.customs.gacc_excel import GACC_QUERY_XLSX
+from orchestration.customs.gacc_preliminary import GACC_PRELIMINARY_HTML, GACC_PRELIMINARY_XLSX
 from orchestration.customs.gacc_query import GACC_QUERY_CSV
 from orchestration.customs.published_figures import PUBLISHED_FIGURES
 from orchestration.landing.assets import landing_asset
@@ -19,9 +21,14 @@ raw_published_figures = landing_asset(
     "Figures transcribed from published reports, landed from the published-figures extract.",
 )
 raw_gacc_query_exports = landing_asset(
-    (GACC_QUERY_CSV,),
+    (GACC_QUERY_CSV, GACC_QUERY_XLSX),
     "raw",
-    "Lines of GACC online-query CSV exports (GBK or UTF-8), landed as reported.",
+    "Lines of GACC online-query exports (CSV in GBK or UTF-8, or Excel), landed as reported.",
+)
+raw_gacc_preliminary_table = landing_asset(
+    (GACC_PRELIMINARY_XLSX, GACC_PRELIMINARY_HTML),
+    "raw",
+    "Lines of GACC's English preliminary table of major export commodities (HTML or Excel).",
 )
 
 
@@ -62,4 +69,9 @@ def raw_iso_countries(warehouse: Warehouse) -> MaterializeResult:
     )
 
 
-LANDING_ASSETS = [raw_published_figures, raw_gacc_query_exports, raw_iso_countries]
+LANDING_ASSETS = [
+    raw_published_figures,
+    raw_gacc_query_exports,
+    raw_gacc_preliminary_table,
+    raw_iso_countries,
+]

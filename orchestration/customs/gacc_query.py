@@ -3,19 +3,24 @@
 Users download these by hand (the platform sits behind a CAPTCHA). They come GBK-encoded
 with Chinese headers, thousands separators and quantities in the first legal unit (kilograms
 for the rare-earth codes); trade-mode and province columns appear only when the query asked
-for them. Rows land with the values as reported; staging converts units.
+for them. Rows land with the values as reported; staging converts units. The Excel download
+of the same query (gacc_excel) goes through the same header mapping and row rules.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.customs.parsing import parse_month, parse_number, parse_optional_number
+from orchestration.customs.parsing import (
+    iter_csv_records,
+    parse_month,
+    parse_number,
+    parse_optional_number,
+)
+from orchestration.customs.plausibility import implausible_unit_value
 from orchestration.landing.contract import FileKind, ParsedExtract, RowReject, UnreadableFile
 
 # Chinese header -> raw column. The value column is named after its currency.
@@ -108,9 +113,7 @@ class QueryHeader:
     @classmethod
     def from_cells(cls, header: Sequence[str]) -> QueryHeader:
         header = [h.strip() for h in header]
-        positions = {
-            HEADER_TO_COLUMN[h]: i for i, h in enumerate(header) if h in HEADER_TO_COLUMN
-        }
+        positions = {HEADER_TO_COLUMN[h]: i for i, h in enumerate(header) if h in HEADER_TO_COLUMN}
         missing = [
             chinese
             for chinese, column in HEADER_TO_COLUMN.items()
@@ -124,16 +127,25 @@ class QueryHeader:
         return cls(len(header), positions, value_index, currency)
 
 
+# A line is one grain of the query: month x code x partner x trade mode x province.
+LINE_KEY = ("period_month", "commodity_code", "partner_name", "trade_mode_code", "province_code")
+
+
 def parse_records(
-    header: QueryHeader, records: Iterable[tuple[int, list[str], str]]
+    header: QueryHeader, records: Iterable[tuple[int, list[str] | None, str]]
 ) -> ParsedExtract:
-    """Good rows and rejects from (row number, cells as text, raw text) records.
+    """Good rows and rejects from (row number, cells as text or None, raw text) records.
 
     Every container hands over cells as text so that one set of rules decides what is a good
     line: a GACC line is judged the same whether it came as CSV or as an Excel download.
+    Cells of None mean the container could not read the record at all (raw text says why).
     """
     parsed = ParsedExtract()
+    first_line_of: dict[tuple, tuple[int, list[str]]] = {}
     for row_number, values, raw_text in records:
+        if values is None:
+            parsed.rejects.append(RowReject(row_number, "*", raw_text, ""))
+            continue
         if not any(v.strip() for v in values):
             continue
         if len(values) != header.width:
@@ -157,6 +169,21 @@ def parse_records(
             field_name, message = error.args
             parsed.rejects.append(RowReject(row_number, field_name, message, raw_text))
             continue
+        key = tuple(row[column] for column in LINE_KEY)
+        earlier = first_line_of.get(key)
+        if earlier is not None:
+            relation = "duplicate of" if earlier[1] == values else "conflicts with"
+            parsed.rejects.append(
+                RowReject(
+                    row_number,
+                    "*",
+                    f"{relation} row {earlier[0]} (same month, code, partner, trade mode "
+                    "and province)",
+                    raw_text,
+                )
+            )
+            continue
+        first_line_of[key] = (row_number, values)
         row["_row_number"] = row_number
         parsed.rows.append(row)
     return parsed
@@ -165,23 +192,21 @@ def parse_records(
 def read(path: Path) -> ParsedExtract:
     text, _encoding = decode(path.read_bytes())
     lines = text.splitlines()
-    reader = csv.reader(io.StringIO(text))
-    header = QueryHeader.from_cells(next(reader, []))
+    csv_records = iter_csv_records(text)
+    _, header_cells, _ = next(csv_records, (0, [], None))
+    header = QueryHeader.from_cells(header_cells or [])
 
-    def records() -> Iterator[tuple[int, list[str], str]]:
-        for values in reader:
-            # line_num counts physical lines, so a quoted field spanning lines still points
-            # the user at the line where its record ends.
-            row_number = reader.line_num
-            raw_text = lines[row_number - 1] if row_number <= len(lines) else ""
-            yield row_number, values, raw_text
+    def records() -> Iterator[tuple[int, list[str] | None, str]]:
+        # Row numbers are physical lines, so a quoted field spanning lines still points the
+        # user at the line where its record ends.
+        for row_number, values, error in csv_records:
+            raw_text = lines[row_number - 1][:2000] if row_number <= len(lines) else ""
+            yield row_number, values, error or raw_text
 
     return parse_records(header, records())
 
 
-def _parse_row(
-    cell: Callable[[str], str], value_text: str, currency: str
-) -> dict[str, object]:
+def _parse_row(cell: Callable[[str], str], value_text: str, currency: str) -> dict[str, object]:
     column_names = {column: chinese for chinese, column in HEADER_TO_COLUMN.items()}
 
     def checked(column: str, parse):
@@ -210,7 +235,7 @@ def _parse_row(
         value = parse_optional_number(value_text)
     except ValueError as error:
         raise ValueError("人民币" if currency == "CNY" else "美元", str(error)) from None
-    return {
+    row = {
         "period_month": checked("period_yyyymm", parse_month),
         "commodity_code": checked("commodity_code", code),
         "commodity_name": cell("commodity_name") or None,
@@ -227,6 +252,15 @@ def _parse_row(
         "value": value,
         "value_currency": currency,
     }
+    implausible = implausible_unit_value(
+        row["commodity_code"],
+        row["quantity_1"],
+        row["unit_1"],
+        value if currency == "USD" else None,
+    )
+    if implausible:
+        raise ValueError("第一数量", implausible)
+    return row
 
 
 GACC_QUERY_CSV = FileKind(

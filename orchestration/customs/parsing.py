@@ -59,3 +59,25 @@ def parse_bool(text: str) -> bool:
     if value in {"false", "0", "no"}:
         return False
     raise ValueError(f"{text.strip()!r} is not true or false")
+
+
+def iter_csv_records(text: str):
+    """(line number, fields or None, error or None) for each CSV record of `text`.
+
+    A record the csv module cannot parse (a field over the size limit, say) comes back as an
+    error instead of ending the file, so the lines after it still land.
+    """
+    import csv
+    import io
+
+    reader = csv.reader(io.StringIO(text))
+    records = iter(reader)
+    while True:
+        try:
+            values = next(records)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield reader.line_num, None, f"could not be read as CSV ({error})"
+            continue
+        yield reader.line_num, values, None

@@ -6,12 +6,11 @@ figure a report published, with its source URL. It is recognized by its exact he
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 
 from orchestration.customs.parsing import (
+    iter_csv_records,
     parse_bool,
     parse_month,
     parse_number,
@@ -111,14 +110,17 @@ def read(path: Path) -> ParsedExtract:
     except UnicodeDecodeError as error:
         raise UnreadableFile(f"not valid UTF-8 at byte {error.start}") from None
     lines = text.splitlines()
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
+    records = iter_csv_records(text)
+    _, header, _ = next(records, (0, None, None))
     if header is None or tuple(h.strip() for h in header) != COLUMNS:
         raise UnreadableFile(f"header must be exactly: {','.join(COLUMNS)}")
     parsed = ParsedExtract()
-    for values in reader:
-        row_number = reader.line_num
-        raw_text = lines[row_number - 1] if row_number <= len(lines) else ""
+    first_row_of: dict[str, tuple[int, list[str]]] = {}  # figure_id -> (row, values)
+    for row_number, values, error in records:
+        raw_text = lines[row_number - 1][:2000] if row_number <= len(lines) else ""
+        if error:
+            parsed.rejects.append(RowReject(row_number, "*", error, raw_text))
+            continue
         if not any(v.strip() for v in values):
             continue
         if len(values) != len(COLUMNS):
@@ -134,6 +136,20 @@ def read(path: Path) -> ParsedExtract:
             field_name, message = error.args
             parsed.rejects.append(RowReject(row_number, field_name, message, raw_text))
             continue
+        earlier = first_row_of.get(row["figure_id"])
+        if earlier is not None:
+            same = earlier[1] == values
+            parsed.rejects.append(
+                RowReject(
+                    row_number,
+                    "figure_id",
+                    f"{'duplicate of' if same else 'conflicts with'} row {earlier[0]} "
+                    f"(figure_id {row['figure_id']!r})",
+                    raw_text,
+                )
+            )
+            continue
+        first_row_of[row["figure_id"]] = (row_number, values)
         row["_row_number"] = row_number
         parsed.rows.append(row)
     return parsed

@@ -94,10 +94,15 @@ def identify(head: bytes, kinds: Sequence[FileKind], path: Path | None = None) -
     """The first kind that recognizes the file's first bytes (and, where a kind asks for a
     second look, confirms it on the whole file)."""
     for kind in kinds:
-        if not kind.recognizes(head):
+        # A recognizer is a guess on arbitrary bytes: one that trips over garbage has simply
+        # not recognized the file, and must not stop the other files from landing.
+        try:
+            if not kind.recognizes(head):
+                continue
+            if kind.confirms is None or path is None or kind.confirms(path):
+                return kind
+        except Exception:  # noqa: BLE001 - any failure to recognize means "not this kind"
             continue
-        if kind.confirms is None or path is None or kind.confirms(path):
-            return kind
     return None
 
 
@@ -211,16 +216,22 @@ def land_kinds(
         ensure_tables(conn, kind)
     report = LandingReport(kind=", ".join(kind.name for kind in kinds))
     for path in iter_landing_files(root):
-        matched = identify(read_head(path), all_kinds, path)
+        head = read_head(path)
+        matched = identify(head, all_kinds, path) if head else None
         if matched is None:
             source_file = path.relative_to(root).as_posix()
             report.unrecognized_files.append(source_file)
+            why = (
+                "is empty"
+                if not head
+                else "is not recognized as any known extract "
+                f"({', '.join(k.name for k in all_kinds)})"
+            )
             _record_rejected_file(
                 conn,
                 source_file,
                 sha256_of(path),
-                f"{source_file}: not recognized as any known extract "
-                f"({', '.join(k.name for k in all_kinds)}); nothing was landed from it",
+                f"{source_file}: {why}; nothing was landed from it",
             )
         elif matched in kinds:
             land_file(conn, matched, path, root, report)

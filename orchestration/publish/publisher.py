@@ -36,8 +36,11 @@ def _quoted(path: Path) -> str:
 def publish_marts(warehouse: Path, published: Path) -> dict[str, int]:
     """Copy every table of the marts schema to `published`, atomically; return row counts."""
     published.parent.mkdir(parents=True, exist_ok=True)
+    # A publication killed half-way leaves its temporary file behind; only one publisher
+    # runs at a time (the warehouse pool), so any left-over temporary file is stale.
+    for stale in published.parent.glob(f".{published.name}.*.tmp"):
+        stale.unlink(missing_ok=True)
     temporary = published.with_name(f".{published.name}.{os.getpid()}.tmp")
-    temporary.unlink(missing_ok=True)
     counts: dict[str, int] = {}
     conn = duckdb.connect()  # in-memory: both files are attached to it
     try:

@@ -88,7 +88,7 @@ def test_a_file_no_reader_recognizes_is_reported_not_skipped(tmp_path):
     conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
     (reason,) = conn.execute("select reason from quarantine.rejected_files").fetchone()
     conn.close()
-    assert "notes.csv: not recognized" in reason
+    assert "notes.csv: is not recognized" in reason
 
 
 def test_a_recognized_but_unreadable_file_goes_to_rejected_files(tmp_path):

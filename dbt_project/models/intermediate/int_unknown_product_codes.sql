@@ -15,7 +15,7 @@ final as (
         gacc_lines.commodity_code,
         min(gacc_lines.period_month) as first_month,
         max(gacc_lines.period_month) as last_month,
-        count(*) as lines,
+        count(*) as line_count,
         string_agg(distinct gacc_lines.source_file, '; ') as source_files
     from gacc_lines
     left join products

@@ -31,8 +31,11 @@ final as (
         cast(arg_max(quantity_t, vintage_at) as double) as latest_quantity_t,
         cast(
             round(
-                (arg_max(quantity_t, vintage_at) / nullif(arg_min(quantity_t, vintage_at), 0)
-                - 1) * 100,
+                (
+                    arg_max(quantity_t, vintage_at)
+                    / nullif(arg_min(quantity_t, vintage_at), 0)
+                    - 1
+                ) * 100,
                 2
             ) as double
         ) as revision_pct,

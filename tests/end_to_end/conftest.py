@@ -1,0 +1,79 @@
+"""Helpers for tests that run the pipeline the way users do: `ree-tracker run` in its own
+process, on temp folders set through the REE_* settings."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from orchestration import settings
+from tests.conftest import PipelinePaths, copy_embedded_default
+
+
+def make_paths(root: Path) -> PipelinePaths:
+    paths = PipelinePaths(
+        warehouse=root / "warehouse.duckdb", landing=root / "landing", publish=root / "published"
+    )
+    copy_embedded_default(paths.landing)
+    return paths
+
+
+def pipeline_env(paths: PipelinePaths) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
+    env.update(
+        REE_WAREHOUSE=str(paths.warehouse),
+        REE_LANDING_DIR=str(paths.landing),
+        REE_PUBLISH_DIR=str(paths.publish),
+    )
+    return env
+
+
+def start_run(paths: PipelinePaths) -> subprocess.Popen:
+    """`ree-tracker run` in a new session, so the whole process group (dbt included) can be
+    killed at once."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "orchestration.cli", "run"],
+        cwd=settings.PROJECT_ROOT,
+        env=pipeline_env(paths),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def run_to_completion(paths: PipelinePaths) -> None:
+    process = start_run(paths)
+    assert process.wait(timeout=600) == 0, "pipeline run failed"
+
+
+def marts_checksum(database: Path) -> str:
+    """Checksum of every mart's content, leaving out timestamp columns (when a file landed
+    differs from one run folder to another; the figures must not)."""
+    conn = duckdb.connect(str(database), read_only=True)
+    try:
+        digest = hashlib.sha256()
+        tables = conn.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' "
+            "order by 1"
+        ).fetchall()
+        for (table,) in tables:
+            columns = [
+                name
+                for name, data_type in conn.execute(
+                    "select column_name, data_type from information_schema.columns "
+                    "where table_schema = 'marts' and table_name = ? order by ordinal_position",
+                    [table],
+                ).fetchall()
+                if not data_type.startswith("TIMESTAMP")
+            ]
+            select = ", ".join(f'"{c}"' for c in columns)
+            rows = conn.execute(f'select {select} from marts."{table}" order by all').fetchall()
+            digest.update(f"{table}:{rows!r}".encode())
+        return digest.hexdigest()
+    finally:
+        conn.close()

@@ -1,0 +1,71 @@
+"""BI-style readers polling the published file read-only while the pipeline runs again and
+again never get a lock error or see a half-published state."""
+
+import threading
+
+import duckdb
+import pytest
+
+from tests.end_to_end.conftest import make_paths, run_to_completion
+
+pytestmark = pytest.mark.slow
+RUNS = 3
+READERS = 4
+MIN_READS = 1000
+EXPECTED_MARTS = {
+    "dim_partner",
+    "dim_policy_event",
+    "dim_product",
+    "fct_monthly_exports",
+    "mart_news_claim_checks",
+    "mart_policy_annotated_series",
+}
+
+
+def test_thousand_reads_across_three_runs_see_no_error_and_no_partial_publication(tmp_path):
+    paths = make_paths(tmp_path)
+    run_to_completion(paths)  # a first publication for the readers to open
+
+    done = threading.Event()
+    reads, errors = [], []
+    lock = threading.Lock()
+
+    def poll() -> None:
+        while not done.is_set() or len(reads) < MIN_READS:
+            try:
+                conn = duckdb.connect(str(paths.published_db), read_only=True)
+                try:
+                    tables = {
+                        name
+                        for (name,) in conn.execute(
+                            "select table_name from information_schema.tables "
+                            "where table_schema = 'marts'"
+                        ).fetchall()
+                    }
+                    (facts,) = conn.execute(
+                        "select count(*) from marts.fct_monthly_exports"
+                    ).fetchone()
+                finally:
+                    conn.close()
+                complete = tables >= EXPECTED_MARTS and facts > 0
+                with lock:
+                    reads.append(complete)
+            except Exception as error:  # any failure to read is what this test counts
+                with lock:
+                    errors.append(repr(error))
+            if done.is_set() and len(reads) >= MIN_READS:
+                return
+
+    threads = [threading.Thread(target=poll) for _ in range(READERS)]
+    for thread in threads:
+        thread.start()
+    try:
+        for _ in range(RUNS):
+            run_to_completion(paths)
+    finally:
+        done.set()
+        for thread in threads:
+            thread.join(timeout=120)
+    assert errors == []
+    assert len(reads) >= MIN_READS
+    assert all(reads), f"{reads.count(False)} reads saw a partial publication"
