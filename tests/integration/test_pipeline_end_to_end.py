@@ -31,8 +31,10 @@ def _fact(conn, month, product, partner):
 def test_the_run_succeeds_and_every_check_passes(pipeline_run):
     assert pipeline_run.result.success
     evaluations = pipeline_run.result.get_asset_check_evaluations()
-    failed = [f"{e.asset_key.to_user_string()}:{e.check_name}" for e in evaluations if not e.passed]
-    assert failed == []
+    failed = {f"{e.asset_key.to_user_string()}:{e.check_name}" for e in evaluations if not e.passed}
+    # The test GACC files hold March 2024 only, so the months after it are missing: the
+    # freshness check warns about exactly that, and nothing else fails.
+    assert failed == {"marts/mart_source_freshness:freshness_gacc_detailed"}
     names = {e.check_name for e in evaluations}
     assert {"ge_fct_monthly_exports", "ge_mart_policy_annotated_series"} <= names
     assert len(evaluations) > 40  # dbt tests and GE suites
@@ -151,3 +153,33 @@ def test_a_second_run_on_the_same_files_changes_nothing(pipeline_run, monkeypatc
     assert conn.execute("select count(*) from raw.published_figures").fetchone() == raw_before
     conn.close()
     assert _marts_checksum(pipeline_run.paths.published_db) == before
+
+
+def test_rematerializing_each_asset_again_and_again_leaves_the_marts_identical(
+    pipeline_run, monkeypatch
+):
+    from dagster import AssetKey, DagsterInstance
+
+    from orchestration.definitions import defs
+    from tests.end_to_end.conftest import marts_checksum
+
+    monkeypatch.setenv("REE_WAREHOUSE", str(pipeline_run.paths.warehouse))
+    monkeypatch.setenv("REE_LANDING_DIR", str(pipeline_run.paths.landing))
+    monkeypatch.setenv("REE_PUBLISH_DIR", str(pipeline_run.paths.publish))
+    before = marts_checksum(pipeline_run.paths.published_db)
+    job = defs.resolve_job_def("refresh_all")
+    instance = DagsterInstance.ephemeral()
+    selections = [
+        [AssetKey(["raw", "published_figures"])],
+        [AssetKey(["raw", "gacc_query_exports"])],
+        [AssetKey(["raw", "news_articles"])],
+        [AssetKey(["raw", "news_claims"]), AssetKey(["raw", "news_policy_mentions"])],
+        [AssetKey(["raw", "iso_countries"])],
+        [AssetKey(["marts", "fct_monthly_exports"])],
+        [AssetKey(["published", "ree_tracker"])],
+    ]
+    for selection in selections:
+        for _ in range(2):
+            result = job.execute_in_process(instance=instance, asset_selection=selection)
+            assert result.success, selection
+    assert marts_checksum(pipeline_run.paths.published_db) == before
