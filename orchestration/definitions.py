@@ -9,7 +9,12 @@ from orchestration.comtrade.assets import (
     comtrade_resource,
 )
 from orchestration.customs.assets import LANDING_ASSETS
-from orchestration.jobs import landing_folder_sensor, refresh_all_job, release_calendar_schedule
+from orchestration.jobs import (
+    comtrade_release_schedule,
+    landing_folder_sensor,
+    refresh_all_job,
+    release_calendar_schedule,
+)
 from orchestration.news.assets import NEWS_ASSETS
 from orchestration.publish.assets import published_marts
 from orchestration.quality.checks import build_suite_checks
@@ -28,7 +33,7 @@ defs = Definitions(
     ],
     asset_checks=[*build_suite_checks(), *build_freshness_checks()],
     jobs=[refresh_all_job, comtrade_monthly_job],
-    schedules=[release_calendar_schedule],
+    schedules=[release_calendar_schedule, comtrade_release_schedule],
     sensors=[landing_folder_sensor],
     resources={"warehouse": Warehouse(), "dbt": dbt_resource(), "comtrade": comtrade_resource()},
 )

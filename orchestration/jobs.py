@@ -19,6 +19,7 @@ from dagster import (
 )
 
 from orchestration import settings
+from orchestration.comtrade.assets import comtrade_monthly_job
 from orchestration.landing.files import iter_landing_files
 
 refresh_all_job = define_asset_job(
@@ -99,3 +100,28 @@ def landing_folder_sensor(context: SensorEvaluationContext):
         run_key=run_key,
         tags={"ree/new_files": ", ".join(changed)[:200]},
     )
+
+
+def comtrade_lag_months() -> int:
+    """Comtrade's expected lag, from the release_rules seed (a project assumption there)."""
+    with RELEASE_RULES_SEED.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["source"] == "comtrade":
+                return int(row["lag_months"])
+    raise ValueError(f"{RELEASE_RULES_SEED} has no comtrade rule")
+
+
+@schedule(
+    job=comtrade_monthly_job,
+    cron_schedule="0 7 2 * *",
+    execution_timezone="UTC",
+    default_status=DefaultScheduleStatus.STOPPED,
+    description="Pulls from UN Comtrade, each month, the month its data are expected for "
+    "(release_rules seed: the Comtrade lag).",
+)
+def comtrade_release_schedule(context: ScheduleEvaluationContext):
+    today = context.scheduled_execution_time.date()
+    month = today.replace(day=1)
+    for _ in range(comtrade_lag_months()):
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    return RunRequest(run_key=f"comtrade-{month:%Y-%m}", partition_key=month.isoformat())

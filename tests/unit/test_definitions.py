@@ -81,3 +81,16 @@ def test_release_days_include_the_detailed_release_rule():
     days = release_days(2025)
     assert "gacc_detailed (rule)" in days[dt.date(2025, 7, 20)]
     assert dt.date(2025, 3, 7) in days  # the combined January-February release
+
+
+def test_comtrade_schedule_asks_for_the_month_its_data_are_expected():
+    import datetime as dt
+
+    from orchestration.jobs import comtrade_release_schedule
+
+    context = build_schedule_context(
+        scheduled_execution_time=dt.datetime(2025, 9, 2, 7, 0, tzinfo=dt.UTC),
+        repository_def=defs.get_repository_def(),
+    )
+    (request,) = comtrade_release_schedule.evaluate_tick(context).run_requests
+    assert request.partition_key == "2025-06-01"  # three months back (release_rules seed)
