@@ -1,0 +1,1 @@
+"""Benchmark and test support: GENERATED data only, never part of the embedded default."""
