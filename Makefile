@@ -57,9 +57,15 @@ format: $(INSTALLED)
 dev: $(INSTALLED) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -w workspace.yaml
 
-## bench: benchmarks (never timed tests); the news extractor runs pinned to one core
-bench: $(INSTALLED)
+# GENERATED GACC lines and months for the pipeline benchmark (issue 6).
+ROWS ?= 10000000
+MONTHS ?= 120
+
+## bench: benchmarks (never timed tests); the news extractor runs pinned to one core, then the
+## pipeline against DuckDB alone on ROWS generated lines (data/bench/results.json)
+bench: $(INSTALLED) $(MANIFEST)
 	taskset -c 0 $(BIN)/python benchmarks/bench_news_extract.py
+	$(BIN)/python benchmarks/bench_pipeline.py --rows $(ROWS) --months $(MONTHS)
 
 clean:
 	rm -rf dbt_project/target dbt_project/logs .lint.duckdb

@@ -187,7 +187,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     check.add_argument("files", nargs="+", metavar="FILE")
     check.add_argument("--published", metavar="YYYY-MM-DD")
+    synth = commands.add_parser(
+        "synth", help="write GENERATED GACC query-platform CSV files (benchmarks and tests only)"
+    )
+    synth.add_argument("--rows", type=int, required=True, help="lines in all, spread over months")
+    synth.add_argument("--months", type=int, default=120, help="one file per month (default 120)")
+    synth.add_argument("--out", required=True, metavar="DIR", help="folder to write them to")
+    synth.add_argument("--seed", type=int, default=20251122, help="same seed, same bytes")
+    synth.add_argument("--start-month", default="2016-01", metavar="YYYY-MM")
     args = parser.parse_args(argv)
+    if args.command == "synth":
+        from orchestration.bench.synth import synth_main
+
+        return synth_main(args.rows, args.months, args.out, args.seed, args.start_month)
     if args.command in ("claims", "check"):
         return claims_command(args.files, args.published, check=args.command == "check")
     if args.command == "run":
