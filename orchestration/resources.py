@@ -13,6 +13,12 @@ from pydantic import Field
 from orchestration import settings
 
 
+def attach_literal(path: Path) -> str:
+    """A file path as a SQL string literal for ATTACH, which takes no parameters: a quote in
+    a folder name must not break out of the literal."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
 class Warehouse(ConfigurableResource):
     """The DuckDB file the pipeline writes; one writer at a time (see settings.WAREHOUSE_POOL)."""
 

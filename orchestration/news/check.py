@@ -12,6 +12,7 @@ from orchestration.landing.contract import ParsedExtract, UnreadableFile
 from orchestration.landing.files import read_head
 from orchestration.news.claims import claim_rows
 from orchestration.news.readers import ARTICLE_TEXT, NEWS_KINDS
+from orchestration.resources import attach_literal
 
 VERDICT_MACRO = settings.DBT_PROJECT_DIR / "macros" / "news_claim_verdicts.sql"
 
@@ -60,9 +61,7 @@ def check_claims(rows: list[dict[str, Any]], published_db: Path) -> list[dict[st
         return []
     conn = duckdb.connect()
     try:
-        conn.execute(
-            f"attach '{str(published_db).replace(chr(39), chr(39) * 2)}' as published (read_only)"
-        )
+        conn.execute(f"attach {attach_literal(published_db)} as published (read_only)")
         conn.register("claims_frame", pd.DataFrame(rows))
         conn.execute("create temp table claims as select * from claims_frame")
         verdicts = conn.execute(verdict_sql("claims", "published.marts.mart_known_series")).df()

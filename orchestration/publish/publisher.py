@@ -15,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.resources import attach_literal
+
 MARTS_SCHEMA = "marts"
 
 
@@ -25,12 +27,6 @@ def mart_tables(conn: duckdb.DuckDBPyConnection) -> list[str]:
         [MARTS_SCHEMA],
     ).fetchall()
     return [name for (name,) in rows]
-
-
-def _quoted(path: Path) -> str:
-    # ATTACH takes no parameters; paths are ours, but a quote in a folder name must not break
-    # out of the literal.
-    return str(path).replace("'", "''")
 
 
 def publish_marts(warehouse: Path, published: Path) -> dict[str, int]:
@@ -44,12 +40,12 @@ def publish_marts(warehouse: Path, published: Path) -> dict[str, int]:
     counts: dict[str, int] = {}
     conn = duckdb.connect()  # in-memory: both files are attached to it
     try:
-        conn.execute(f"attach '{_quoted(warehouse)}' as warehouse (read_only)")
+        conn.execute(f"attach {attach_literal(warehouse)} as warehouse (read_only)")
         tables = mart_tables(conn)
         if not tables:
             raise RuntimeError(f"{warehouse} has no tables in schema {MARTS_SCHEMA}: run dbt first")
         # Storage version pinned so DuckDB 1.x clients (BI drivers, MotherDuck) can read it.
-        conn.execute(f"attach '{_quoted(temporary)}' as published (storage_version 'v1.5.0')")
+        conn.execute(f"attach {attach_literal(temporary)} as published (storage_version 'v1.5.0')")
         conn.execute(f"create schema published.{MARTS_SCHEMA}")
         for table in tables:
             conn.execute(

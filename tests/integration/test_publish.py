@@ -51,3 +51,11 @@ def test_publishing_an_unbuilt_warehouse_fails_clearly_and_leaves_no_temp_file(t
     with pytest.raises(RuntimeError, match="no tables in schema marts"):
         publish_marts(warehouse, published)
     assert list(published.parent.iterdir()) == []
+
+
+def test_folders_with_quotes_in_their_names_publish_safely(tmp_path):
+    folder = tmp_path / "analyst's folder"
+    folder.mkdir()
+    warehouse, published = folder / "w.duckdb", folder / "pub" / "ree.duckdb"
+    _warehouse_with_marts(warehouse, 2)
+    assert publish_marts(warehouse, published) == {"numbers": 2}
