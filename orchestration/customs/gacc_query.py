@@ -263,6 +263,13 @@ def _parse_row(cell: Callable[[str], str], value_text: str, currency: str) -> di
     return row
 
 
+def _bulk_loader(conn, path: Path):
+    # Imported here: the bulk path imports this module for the header rules.
+    from orchestration.customs.gacc_query_bulk import clean_file_loader
+
+    return clean_file_loader(conn, path)
+
+
 GACC_QUERY_CSV = FileKind(
     name="gacc_query_csv",
     raw_table="raw.gacc_query_exports",
@@ -270,4 +277,5 @@ GACC_QUERY_CSV = FileKind(
     recognizes=recognizes,
     read=read,
     description="GACC online-query CSV export (commodity x partner [x trade mode x province]).",
+    bulk_loader=_bulk_loader,
 )

@@ -55,3 +55,10 @@ def implausible_unit_value(
         f"unit value {per_kg:.4g} USD/kg is outside the plausible range for {group} "
         f"({low:g}-{high:g} USD/kg): {hint}"
     )
+
+
+def unit_value_bounds_by_code() -> list[tuple[str, float | None, float | None]]:
+    """(product code, low, high) for every code of the products seed, the bounds None where
+    its group has none: the same lookup as implausible_unit_value, as rows for SQL."""
+    bounds = _bounds()
+    return [(code, *bounds.get(group, (None, None))) for code, group in _group_of_code().items()]

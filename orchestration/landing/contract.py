@@ -7,6 +7,7 @@ user can always account for every line of a file they dropped.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,15 @@ class ParsedExtract:
     rejects: list[RowReject] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Provenance:
+    """Where landed rows came from; every raw row carries these (plus its line number)."""
+
+    source_file: str  # relative to the landing folder
+    content_hash: str  # SHA-256 of the file's bytes
+    loaded_at: dt.datetime
+
+
 class UnreadableFile(Exception):
     """The file as a whole cannot be read (encoding, layout); it goes to rejected_files."""
 
@@ -44,3 +54,8 @@ class FileKind:
     # Optional second look at the whole file, for formats the first bytes cannot tell apart
     # (two kinds of .xlsx workbook are both ZIP archives).
     confirms: Callable[[Path], bool] | None = None
+    # Optional fast path for big, clean files: a context manager that checks the file and
+    # yields a function inserting all of it into a raw table (returning the row count), or
+    # yields None to have `read` take the file line by line. It may be stricter than `read`,
+    # never looser (see customs/gacc_query_bulk.py).
+    bulk_loader: Callable[[Any, Path], Any] | None = None

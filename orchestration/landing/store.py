@@ -7,6 +7,7 @@ content hash, row number and load time.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,7 +16,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from orchestration.landing.contract import FileKind, ParsedExtract, UnreadableFile
+from orchestration.landing.contract import (
+    FileKind,
+    ParsedExtract,
+    Provenance,
+    UnreadableFile,
+)
 from orchestration.landing.files import iter_landing_files, read_head, sha256_of
 
 PROVENANCE_DDL = """
@@ -121,19 +127,14 @@ def _record_rejected_file(
 
 
 def _insert_rows(
-    conn: duckdb.DuckDBPyConnection,
-    kind: FileKind,
-    parsed: ParsedExtract,
-    source_file: str,
-    content_hash: str,
-    loaded_at: dt.datetime,
+    conn: duckdb.DuckDBPyConnection, kind: FileKind, parsed: ParsedExtract, provenance: Provenance
 ) -> None:
     if not parsed.rows:
         return
     frame = pd.DataFrame(parsed.rows)
-    frame["_source_file"] = source_file
-    frame["_content_hash"] = content_hash
-    frame["_loaded_at"] = loaded_at
+    frame["_source_file"] = provenance.source_file
+    frame["_content_hash"] = provenance.content_hash
+    frame["_loaded_at"] = provenance.loaded_at
     conn.register("incoming_rows", frame)
     try:
         conn.execute(f"insert into {kind.raw_table} by name select * from incoming_rows")
@@ -152,56 +153,67 @@ def land_file(
     ).fetchone():
         report.files_already_landed.append(source_file)
         return
-    try:
-        parsed = kind.read(path)
-    except UnreadableFile as error:
-        reason = f"{source_file}: {error}"
-        _record_rejected_file(conn, source_file, content_hash, reason)
-        report.files_rejected[source_file] = reason
-        return
-
-    loaded_at = _utc_now()
-    conn.execute("begin transaction")
-    try:
-        _insert_rows(conn, kind, parsed, source_file, content_hash, loaded_at)
-        if parsed.rejects:
-            conn.executemany(
-                "insert into quarantine.rejected_rows values (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
+    provenance = Provenance(source_file, content_hash, _utc_now())
+    with _bulk_loader(conn, kind, path) as insert_all:
+        conn.execute("begin transaction")
+        try:
+            if insert_all is not None:
+                rows_landed, rejects = insert_all(kind.raw_table, provenance), []
+            else:
+                parsed = kind.read(path)  # raises UnreadableFile for a file it cannot read
+                _insert_rows(conn, kind, parsed, provenance)
+                rows_landed, rejects = len(parsed.rows), parsed.rejects
+            if rejects:
+                conn.executemany(
+                    "insert into quarantine.rejected_rows values (?, ?, ?, ?, ?, ?, ?, ?)",
                     [
-                        source_file,
-                        content_hash,
-                        kind.name,
-                        r.row_number,
-                        r.field,
-                        r.reason,
-                        r.raw_text,
-                        loaded_at,
-                    ]
-                    for r in parsed.rejects
+                        [
+                            source_file,
+                            content_hash,
+                            kind.name,
+                            r.row_number,
+                            r.field,
+                            r.reason,
+                            r.raw_text,
+                            provenance.loaded_at,
+                        ]
+                        for r in rejects
+                    ],
+                )
+            conn.execute(
+                "insert into raw.landed_files values (?, ?, ?, ?, ?, ?)",
+                [
+                    content_hash,
+                    source_file,
+                    kind.name,
+                    rows_landed,
+                    len(rejects),
+                    provenance.loaded_at,
                 ],
             )
-        conn.execute(
-            "insert into raw.landed_files values (?, ?, ?, ?, ?, ?)",
-            [
-                content_hash,
-                source_file,
-                kind.name,
-                len(parsed.rows),
-                len(parsed.rejects),
-                loaded_at,
-            ],
-        )
-        conn.execute("commit")
-    except Exception:
-        conn.execute("rollback")
-        raise
+            conn.execute("commit")
+        except UnreadableFile as error:
+            conn.execute("rollback")
+            reason = f"{source_file}: {error}"
+            _record_rejected_file(conn, source_file, content_hash, reason)
+            report.files_rejected[source_file] = reason
+            return
+        except Exception:
+            conn.execute("rollback")
+            raise
     report.files_landed.append(source_file)
-    report.rows_landed += len(parsed.rows)
-    report.rows_rejected += len(parsed.rejects)
+    report.rows_landed += rows_landed
+    report.rows_rejected += len(rejects)
     report.reject_messages.extend(
-        f"{source_file} row {r.row_number}, field {r.field}: {r.reason}" for r in parsed.rejects
+        f"{source_file} row {r.row_number}, field {r.field}: {r.reason}" for r in rejects
     )
+
+
+def _bulk_loader(conn: duckdb.DuckDBPyConnection, kind: FileKind, path: Path):
+    """The kind's bulk loader for the file, or one that always defers to `read`."""
+    if kind.bulk_loader is None:
+        return contextlib.nullcontext(None)
+    return kind.bulk_loader(conn, path)
 
 
 def land_kinds(

@@ -1,0 +1,376 @@
+"""Landing query-platform CSV exports through DuckDB's own CSV reader.
+
+The line-by-line reader (gacc_query.read) holds every rule about what a good line is, and it
+is the only place that words a quarantine reason. It runs at Python speed, though, which at
+full GACC detail (tens of millions of lines) is two orders of magnitude slower than DuckDB
+reading the same file. So landing tries this path first:
+
+1. transcode GBK to UTF-8 (glibc's iconv, about 4x Python's codec; Python's codec where iconv
+   is missing), because DuckDB reads GBK only through a slow extension;
+2. in one streaming pass of DuckDB's CSV reader (every cell as text, strict: a ragged line is
+   an error, not a padded row), ask whether ANY line would be rejected by the line-by-line
+   rules or is one this path cannot vouch for (see _doubts below);
+3. only if none is, read the file again straight into the raw table, converted exactly as
+   the line-by-line reader converts. Reading twice costs less than holding the file in a
+   staging table: DuckDB scans a CSV several times faster than it materializes one.
+
+Whenever a step fails or doubts a line, it reports "not landed" and the caller reads the file
+line by line instead, which quarantines the bad lines with their reasons. This path is
+therefore allowed to be stricter than the line-by-line reader, never looser: a test lands
+every broken extract of the bad-input corpus both ways and compares.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import datetime as dt
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import duckdb
+
+from orchestration.customs import plausibility
+from orchestration.customs.gacc_query import HEADER_TO_COLUMN, KNOWN_UNITS, QueryHeader
+from orchestration.customs.parsing import EARLIEST_YEAR
+from orchestration.landing.contract import Provenance, UnreadableFile
+
+CHUNK_BYTES = 8 << 20
+HEAD_BYTES = 64 << 10
+
+# The line-by-line reader accepts numbers Python's float() parses, which includes spellings
+# (exponents, underscores, "inf") that DuckDB casts differently or not at all. This path takes
+# plain decimals only; anything else goes to the line-by-line reader to decide.
+PLAIN_DECIMAL = r"^[0-9]+(\.[0-9]+)?$"
+EMPTY_NUMBER = ("", "-", "--")
+# The line reader strips cells with str.strip(), which removes every character Python calls
+# whitespace; DuckDB's trim() removes the ASCII space only. A cell that still has one of the
+# others at an end after trim() goes line by line.
+PYTHON_SPACES_BUT_SPACE = (
+    r"\t\n\x{0b}\x{0c}\r\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}"
+    r"\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
+)
+ODD_SPACE_AT_A_CELL_END = (
+    f"\\x{{01}} *[{PYTHON_SPACES_BUT_SPACE}]|[{PYTHON_SPACES_BUT_SPACE}] *\\x{{01}}"
+)
+
+
+@contextlib.contextmanager
+def clean_file_loader(
+    conn: duckdb.DuckDBPyConnection, path: Path
+) -> Iterator[Callable[[str, Provenance], int] | None]:
+    """Check a query export with DuckDB; yields a function that inserts all its lines into a
+    raw table (returning how many), or None when the file has to go line by line.
+
+    The check runs before the caller's landing transaction: a DuckDB error aborts the
+    transaction it happens in, and an error here only means "line by line, then".
+    """
+    header_line, encoding = _first_line(path)
+    try:
+        header = QueryHeader.from_cells(next(csv.reader([header_line or ""]), []))
+    except UnreadableFile:
+        header = None  # the line-by-line reader words the error
+    if header is None:
+        yield None
+        return
+    with _utf8_copy(path, encoding) as utf8_path:
+        lines = _clean_lines(conn, utf8_path, header) if utf8_path else None
+        if lines is None:
+            yield None
+            return
+
+        def insert(raw_table: str, provenance: Provenance) -> int:
+            conn.execute(
+                _insert_sql(raw_table, header),
+                {"path": str(utf8_path), **_provenance_params(provenance)},
+            )
+            return lines
+
+        yield insert
+
+
+def _first_line(path: Path) -> tuple[str | None, str]:
+    """The header line and the file's encoding, as the line-by-line reader would decide it."""
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    if b"\n" not in head:  # no line end within the head: an unusual file
+        return None, ""
+    first = head.split(b"\n", 1)[0].rstrip(b"\r")
+    try:
+        return first.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return first.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        return None, ""
+
+
+@contextlib.contextmanager
+def _utf8_copy(path: Path, encoding: str) -> Iterator[Path | None]:
+    """The file itself when it is UTF-8 (DuckDB checks every byte as it reads), else a
+    transcoded copy in a temporary folder; None when the bytes are not valid GB18030."""
+    if encoding == "utf-8":
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="ree-gacc-") as folder:
+        target = Path(folder) / "utf8.csv"
+        yield target if _transcode(path, target) else None
+
+
+def _transcode(source: Path, target: Path) -> bool:
+    iconv = shutil.which("iconv")
+    if iconv:
+        finished = subprocess.run(
+            [iconv, "-f", "GB18030", "-t", "UTF-8", "-o", str(target), str(source)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+        return finished.returncode == 0
+    # A multi-byte character may straddle two chunks: the incremental decoder carries it over.
+    decoder = codecs.getincrementaldecoder("gb18030")(errors="strict")
+    try:
+        with source.open("rb") as reader, target.open("w", encoding="utf-8", newline="") as writer:
+            while chunk := reader.read(CHUNK_BYTES):
+                writer.write(decoder.decode(chunk))
+            writer.write(decoder.decode(b"", final=True))
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _physical_lines(path: Path) -> int:
+    lines, last = 0, b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK_BYTES):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return lines + (1 if last not in (b"", b"\n") else 0)
+
+
+def _scan(width: int) -> str:
+    """DuckDB's CSV reader over the UTF-8 copy ($path), every cell as text, in file order."""
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+    return (
+        f"read_csv($path, header = true, auto_detect = false, columns = {{{columns}}}, "
+        "delim = ',', quote = '\"', escape = '\"', strict_mode = true, encoding = 'utf-8')"
+    )
+
+
+def _clean_lines(
+    conn: duckdb.DuckDBPyConnection, utf8_path: Path, header: QueryHeader
+) -> int | None:
+    """How many lines the file has when every one of them passes, else None."""
+    _ensure_bounds_table(conn)
+    try:
+        lines, doubted, distinct_keys = conn.execute(
+            _check_sql(header), {"path": str(utf8_path)}
+        ).fetchone()
+    except duckdb.Error:  # a ragged line, bad UTF-8: the line-by-line reader says which
+        return None
+    # Blank lines, quoted line breaks and other shapes where a record is not exactly one
+    # physical line would shift line numbers: line by line decides those.
+    if lines != _physical_lines(utf8_path) - 1:
+        return None
+    # One line per month, code, partner, trade mode and province; repeats go line by line.
+    if doubted or distinct_keys != lines:
+        return None
+    return int(lines)
+
+
+def _cell(header: QueryHeader, column: str) -> str:
+    """The staged cell of a raw column, '' when absent, as the line reader's cell() sees it."""
+    index = header.positions.get(column)
+    return f"trim(coalesce(c{index}, ''))" if index is not None else "''"
+
+
+def _number(cell_sql: str) -> str:
+    return f"replace(replace({cell_sql}, ',', ''), ' ', '')"
+
+
+# Raw columns landed as text, as stripped: the only ones where a space Python's strip() would
+# remove and DuckDB's trim() keeps could reach the raw table (codes, units, months and numbers
+# must match a pattern, which such a space fails).
+VERBATIM_TEXT = (
+    "commodity_name",
+    "partner_code",
+    "partner_name",
+    "trade_mode_code",
+    "trade_mode_name",
+    "province_code",
+    "province_name",
+    "unit_2",
+)
+
+
+def _clean_columns_sql(header: QueryHeader) -> str:
+    """Each raw column's cleaned text, with the line number (row_number() over () keeps the
+    scan's order, which is the file's), from one scan of the file."""
+    cells = {column: _cell(header, column) for column in HEADER_TO_COLUMN.values()}
+    value = f"trim(coalesce(c{header.value_index}, ''))"
+    selected = ",\n".join(f"{sql} as {column}" for column, sql in cells.items())
+    verbatim = [f"c{header.positions[c]}" for c in VERBATIM_TEXT if c in header.positions]
+    # The untrimmed text cells between \x01 marks (no space to Python, unlike the unit
+    # separator), so one regex looks at the ends of all of them.
+    listed = ", ".join(verbatim) or "''"
+    text_cells = f"chr(1) || concat_ws(chr(1), {listed}) || chr(1)"
+    return f"""
+        select
+            row_number() over () + 1 as line_number,
+            {selected},
+            {value} as value_text,
+            replace(replace({cells["commodity_code"]}, '.', ''), ' ', '') as code,
+            {text_cells} as text_cells
+        from {_scan(header.width)}
+    """
+
+
+BOUNDS_TABLE = "temp.main.gacc_unit_value_bounds"
+
+
+def _ensure_bounds_table(conn: duckdb.DuckDBPyConnection) -> None:
+    """The products seed's unit-value bounds by code, once per connection (a join against a
+    small table plans faster than an inline list in every file's query)."""
+    conn.execute(
+        f"create temp table if not exists {BOUNDS_TABLE.removeprefix('temp.main.')} "
+        "(code varchar, low double, high double)"
+    )
+    if not conn.execute(f"select count(*) from {BOUNDS_TABLE}").fetchone()[0]:
+        rows = plausibility.unit_value_bounds_by_code()
+        if rows:
+            conn.executemany(f"insert into {BOUNDS_TABLE} values (?, ?, ?)", rows)
+
+
+def _check_sql(header: QueryHeader) -> str:
+    """Lines, lines in doubt and distinct line keys of the file, in one pass.
+
+    A line is in doubt when it breaks a rule of gacc_query._parse_row / parse_records, or is
+    one this path will not vouch for: the month is YYYYMM or YYYY-MM, months 01-12, 1990 to
+    this month; the code has 8 or 10 digits once dots and spaces go; the partner name is not
+    empty; quantities and the value are plain decimals (the second quantity and the value may
+    be empty or "-"); the unit is one we can convert; the unit value is plausible; no text cell
+    ends in a space Python's strip() would remove and DuckDB's trim() keeps. (A blank line has
+    no partner, so it is in doubt too.)
+    """
+    units = ", ".join(f"'{unit}'" for unit in KNOWN_UNITS)
+    empties = ", ".join(f"'{text}'" for text in EMPTY_NUMBER)
+    kg_per_unit = " ".join(
+        f"when '{unit}' then {factor}" for unit, factor in plausibility.KG_PER_UNIT.items()
+    )
+    usd = "true" if header.currency == "USD" else "false"
+    this_month = dt.date.today().replace(day=1).isoformat()
+    month_shape = "'^[0-9]{4}-?[0-9]{2}$'"
+    return f"""
+        with lines as ({_clean_columns_sql(header)}),
+        typed as (
+            select
+                *,
+                regexp_matches(period_yyyymm, {month_shape}) as month_shape_ok,
+                case when regexp_matches(period_yyyymm, {month_shape})
+                    then cast(right(period_yyyymm, 2) as integer) end as month_number,
+                case when regexp_matches(period_yyyymm, {month_shape})
+                    then cast(left(period_yyyymm, 4) as integer) end as year_number,
+                {_number("quantity_1")} as quantity_1_clean,
+                {_number("quantity_2")} as quantity_2_clean,
+                {_number("value_text")} as value_clean
+            from lines
+        ),
+        bounded as (
+            -- The exact code's group when the products seed lists the code, else its HS6's.
+            select
+                typed.*,
+                case when exact.code is not null then exact.low else hs6.low end as bound_low,
+                case when exact.code is not null then exact.high else hs6.high end as bound_high
+            from typed
+            left join {BOUNDS_TABLE} as exact on typed.code = exact.code
+            left join {BOUNDS_TABLE} as hs6 on left(typed.code, 6) = hs6.code
+        ),
+        judged as (
+            select
+                *,
+                regexp_matches(text_cells, '{ODD_SPACE_AT_A_CELL_END}')
+                or not month_shape_ok
+                or month_number not between 1 and 12
+                or year_number < {EARLIEST_YEAR}
+                or make_date(year_number, least(greatest(month_number, 1), 12), 1)
+                    > date '{this_month}'
+                or not regexp_matches(code, '^[0-9]{{8}}([0-9]{{2}})?$')
+                or partner_name = ''
+                or not regexp_matches(quantity_1_clean, '{PLAIN_DECIMAL}')
+                or not (quantity_2_clean in ({empties})
+                    or regexp_matches(quantity_2_clean, '{PLAIN_DECIMAL}'))
+                or not (value_clean in ({empties})
+                    or regexp_matches(value_clean, '{PLAIN_DECIMAL}'))
+                or unit_1 not in ({units})
+                or coalesce(
+                    {usd}
+                    and value_clean not in ({empties})
+                    and cast(quantity_1_clean as double) > 0
+                    and bound_low is not null
+                    and (cast(value_clean as double) / (cast(quantity_1_clean as double)
+                        * case unit_1 {kg_per_unit} end))
+                        not between bound_low and bound_high,
+                    true
+                ) as in_doubt
+            from bounded
+        )
+        select
+            count(*),
+            count(*) filter (where in_doubt),
+            -- the line reader's key: the month as a date, so 202403 and 2024-03 are one month
+            -- (a hash collision can only make a false repeat, which goes line by line)
+            count(distinct hash(
+                year_number, month_number, code, partner_name, trade_mode_code, province_code
+            ))
+        from judged
+    """
+
+
+def _insert_sql(raw_table: str, header: QueryHeader) -> str:
+    def text_or_null(column: str) -> str:
+        return f"nullif({column}, '')"
+
+    def optional_number(column: str) -> str:
+        cleaned = _number(column)
+        empties = ", ".join(f"'{text}'" for text in EMPTY_NUMBER)
+        return f"case when {cleaned} in ({empties}) then null else cast({cleaned} as double) end"
+
+    return f"""
+        insert into {raw_table} by name
+        select
+            make_date(cast(left(period_yyyymm, 4) as integer),
+                cast(right(period_yyyymm, 2) as integer), 1) as period_month,
+            code as commodity_code,
+            {text_or_null("commodity_name")} as commodity_name,
+            {text_or_null("partner_code")} as partner_code,
+            partner_name,
+            {text_or_null("trade_mode_code")} as trade_mode_code,
+            {text_or_null("trade_mode_name")} as trade_mode_name,
+            {text_or_null("province_code")} as province_code,
+            {text_or_null("province_name")} as province_name,
+            cast({_number("quantity_1")} as double) as quantity_1,
+            unit_1,
+            {optional_number("quantity_2")} as quantity_2,
+            {text_or_null("unit_2")} as unit_2,
+            {optional_number("value_text")} as value,
+            '{header.currency}' as value_currency,
+            $source_file as _source_file,
+            $content_hash as _content_hash,
+            cast(line_number as integer) as _row_number,
+            $loaded_at as _loaded_at
+        from ({_clean_columns_sql(header)}) as lines
+    """
+
+
+def _provenance_params(provenance: Provenance) -> dict[str, object]:
+    return {
+        "source_file": provenance.source_file,
+        "content_hash": provenance.content_hash,
+        "loaded_at": provenance.loaded_at,
+    }

@@ -1,0 +1,133 @@
+"""The bulk path (DuckDB's CSV reader) lands exactly what the line-by-line reader lands.
+
+Every query export of the bad-input corpus, plus clean and GENERATED files, is landed twice
+into separate warehouses: once as landing does it (bulk first, line by line when the bulk path
+doubts the file) and once line by line only. Raw rows, quarantined rows and rejected files
+must be identical. Separately, clean files must actually take the bulk path and each kind of
+doubt must send the file line by line, or the comparison would prove nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.bench import synth
+from orchestration.customs.gacc_query import GACC_QUERY_CSV, recognizes
+from orchestration.customs.gacc_query_bulk import clean_file_loader
+from orchestration.landing.kinds import ALL_KINDS
+from orchestration.landing.store import land_kind
+from tests.fixtures.broken_extracts import CASES, gacc, line
+from tests.fixtures.gacc_files import CLEAN_FULL_ROWS, FULL_HEADER
+
+LINE_BY_LINE = dataclasses.replace(GACC_QUERY_CSV, bulk_loader=None)
+QUERY_EXPORT_CASES = [case for case in CASES if recognizes(case.content[:4096])]
+
+
+def _landed(tmp_path: Path, landing: Path, kind) -> dict[str, list[tuple]]:
+    """Everything landing put in the warehouse for these files, load times left out."""
+    database = tmp_path / f"{kind.bulk_loader is not None}.duckdb"
+    conn = duckdb.connect(str(database))
+    try:
+        land_kind(conn, landing, kind, [kind, *ALL_KINDS[1:]])
+        return {
+            "raw": conn.execute(
+                "select * exclude (_loaded_at) from raw.gacc_query_exports "
+                "order by _source_file, _row_number"
+            ).fetchall(),
+            "rejected_rows": conn.execute(
+                "select * exclude (rejected_at) from quarantine.rejected_rows "
+                "order by source_file, row_number, field"
+            ).fetchall(),
+            "rejected_files": conn.execute(
+                "select source_file, reason from quarantine.rejected_files order by 1"
+            ).fetchall(),
+            "landed_files": conn.execute(
+                "select * exclude (landed_at) from raw.landed_files order by source_file"
+            ).fetchall(),
+        }
+    finally:
+        conn.close()
+
+
+def _takes_bulk_path(path: Path, tmp_path: Path) -> bool:
+    conn = duckdb.connect(str(tmp_path / "probe.duckdb"))
+    try:
+        with clean_file_loader(conn, path) as insert_all:
+            return insert_all is not None
+    finally:
+        conn.close()
+
+
+def test_the_corpus_holds_query_exports_of_many_kinds_of_breakage():
+    assert len(QUERY_EXPORT_CASES) >= 15
+
+
+@pytest.mark.parametrize("case", QUERY_EXPORT_CASES, ids=lambda case: case.name)
+def test_a_broken_export_lands_the_same_with_and_without_the_bulk_path(tmp_path, case):
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / case.name).write_bytes(case.content)
+    assert _landed(tmp_path, landing, GACC_QUERY_CSV) == _landed(tmp_path, landing, LINE_BY_LINE)
+
+
+def test_a_broken_line_sends_the_file_line_by_line(tmp_path):
+    for case in QUERY_EXPORT_CASES:
+        if case.outcome == "rows" and case.rejected:
+            path = tmp_path / case.name
+            path.write_bytes(case.content)
+            assert not _takes_bulk_path(path, tmp_path), case.name
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        gacc(*CLEAN_FULL_ROWS),
+        gacc(*CLEAN_FULL_ROWS, encoding="utf-8"),
+        ("\n".join([FULL_HEADER, *CLEAN_FULL_ROWS])).encode("gbk"),  # LF, no final newline
+    ],
+    ids=["gbk-crlf", "utf8-crlf", "gbk-lf-no-final-newline"],
+)
+def test_clean_exports_take_the_bulk_path_and_land_what_line_by_line_lands(tmp_path, content):
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "clean.csv").write_bytes(content)
+    assert _takes_bulk_path(landing / "clean.csv", tmp_path)
+    bulk = _landed(tmp_path, landing, GACC_QUERY_CSV)
+    assert bulk == _landed(tmp_path, landing, LINE_BY_LINE)
+    assert len(bulk["raw"]) == len(CLEAN_FULL_ROWS)
+
+
+@pytest.mark.parametrize(
+    "doubtful_line",
+    [
+        line(q1="1e3"),  # Python reads it; the bulk path takes plain decimals only
+        line(partner="德国\u3000"),  # an ideographic space that str.strip() removes
+        line(period="２０２４０３"),  # full-width digits
+    ],
+    ids=["exponent", "ideographic-space", "full-width-digits"],
+)
+def test_lines_the_bulk_path_cannot_vouch_for_go_line_by_line_and_land_the_same(
+    tmp_path, doubtful_line
+):
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "doubtful.csv").write_bytes(gacc(*CLEAN_FULL_ROWS, doubtful_line))
+    assert not _takes_bulk_path(landing / "doubtful.csv", tmp_path)
+    assert _landed(tmp_path, landing, GACC_QUERY_CSV) == _landed(tmp_path, landing, LINE_BY_LINE)
+
+
+@pytest.mark.slow
+def test_a_generated_export_spanning_many_read_buffers_keeps_every_line_number(tmp_path):
+    # GENERATED data (orchestration/bench/synth.py): big enough that DuckDB reads it in
+    # parallel chunks, so line numbers depend on the staged order being the file's order.
+    landing = tmp_path / "landing"
+    (path,) = synth.write_synthetic_gacc(60_000, 1, landing)
+    assert path.stat().st_size > 4 << 20
+    assert _takes_bulk_path(path, tmp_path)
+    bulk = _landed(tmp_path, landing, GACC_QUERY_CSV)
+    assert len(bulk["raw"]) == 60_000
+    assert bulk == _landed(tmp_path, landing, LINE_BY_LINE)
