@@ -5,12 +5,15 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 from orchestration import settings
 from orchestration.landing.contract import FileKind
 from orchestration.landing.kinds import ALL_KINDS
-from orchestration.landing.store import land_kinds
+from orchestration.landing.store import land_kinds, utc_now
 from orchestration.preview import row_count, table_preview
 from orchestration.resources import Warehouse
 
 # Warnings beyond this many are summarized: the full list is in quarantine.rejected_rows.
 MAX_LOGGED_REJECTS = 50
+# Metadata key: when this landing started (UTC, the clock of the raw tables' _loaded_at), so
+# checks can validate just the rows it added.
+LANDING_STARTED_AT = "landing_started_at"
 
 
 def landing_asset(kinds: tuple[FileKind, ...], group_name: str, description: str):
@@ -31,8 +34,9 @@ def landing_asset(kinds: tuple[FileKind, ...], group_name: str, description: str
     )
     def _land(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
         landing_root = settings.landing_dir()
+        started_at = utc_now()
         with warehouse.connect() as conn:
-            report = land_kinds(conn, landing_root, kinds, ALL_KINDS)
+            report = land_kinds(conn, landing_root, kinds, ALL_KINDS, progress=context.log.info)
             total_rows = row_count(conn, raw_table)
             preview = table_preview(conn, raw_table)
         for message in report.reject_messages[:MAX_LOGGED_REJECTS]:
@@ -56,6 +60,7 @@ def landing_asset(kinds: tuple[FileKind, ...], group_name: str, description: str
                 **report.as_metadata(),
                 "dagster/row_count": total_rows,
                 "landing_dir": str(landing_root),
+                LANDING_STARTED_AT: started_at.isoformat(),
                 "preview": preview,
             }
         )

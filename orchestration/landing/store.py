@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,7 +85,7 @@ class LandingReport:
         }
 
 
-def _utc_now() -> dt.datetime:
+def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
@@ -122,7 +122,7 @@ def _record_rejected_file(
             select 1 from quarantine.rejected_files where content_hash = ? and source_file = ?
         )
         """,
-        [source_file, content_hash, reason, _utc_now(), content_hash, source_file],
+        [source_file, content_hash, reason, utc_now(), content_hash, source_file],
     )
 
 
@@ -153,7 +153,7 @@ def land_file(
     ).fetchone():
         report.files_already_landed.append(source_file)
         return
-    provenance = Provenance(source_file, content_hash, _utc_now())
+    provenance = Provenance(source_file, content_hash, utc_now())
     with _bulk_loader(conn, kind, path) as insert_all:
         conn.execute("begin transaction")
         try:
@@ -221,13 +221,15 @@ def land_kinds(
     root: Path,
     kinds: Sequence[FileKind],
     all_kinds: Sequence[FileKind],
+    progress: Callable[[str], None] | None = None,
 ) -> LandingReport:
     """Land every file under root of one of these kinds (they share one raw table); report
-    files that no kind at all recognizes."""
+    files that no kind at all recognizes. `progress` hears about each file landed."""
     for kind in kinds:
         ensure_tables(conn, kind)
     report = LandingReport(kind=", ".join(kind.name for kind in kinds))
-    for path in iter_landing_files(root):
+    paths = list(iter_landing_files(root))
+    for number, path in enumerate(paths, start=1):
         head = read_head(path)
         matched = identify(head, all_kinds, path) if head else None
         if matched is None:
@@ -246,7 +248,15 @@ def land_kinds(
                 f"{source_file}: {why}; nothing was landed from it",
             )
         elif matched in kinds:
+            rows_before = report.rows_landed
             land_file(conn, matched, path, root, report)
+            if progress is not None and report.rows_landed > rows_before:
+                progress(
+                    f"{report.kind}: file {number} of {len(paths)} "
+                    f"({number * 100 // len(paths)}%), {path.name}: "
+                    f"{report.rows_landed - rows_before:,} rows "
+                    f"({report.rows_landed:,} so far)"
+                )
     return report
 
 

@@ -1,6 +1,9 @@
 """One Dagster asset check per expectation suite, attached to the asset it guards."""
 
+import datetime as dt
+
 from dagster import (
+    AssetCheckExecutionContext,
     AssetCheckResult,
     AssetChecksDefinition,
     AssetCheckSeverity,
@@ -10,7 +13,14 @@ from dagster import (
 )
 
 from orchestration import settings
-from orchestration.quality.suites import SuiteSpec, fetch_batch, load_suite_specs, validate
+from orchestration.landing.assets import LANDING_STARTED_AT
+from orchestration.quality.suites import (
+    SuiteSpec,
+    fetch_batch,
+    load_suite_specs,
+    validate,
+    validates_latest_landing,
+)
 from orchestration.resources import Warehouse
 
 
@@ -32,12 +42,22 @@ def suite_check(spec: SuiteSpec) -> AssetChecksDefinition:
         description=spec.description or f"Great Expectations suite {spec.path.name}",
         pool=settings.WAREHOUSE_POOL,
     )
-    def _check(warehouse: Warehouse) -> AssetCheckResult:
+    def _check(context: AssetCheckExecutionContext, warehouse: Warehouse) -> AssetCheckResult:
+        landed_since = (
+            _latest_landing_start(context, AssetKey(list(spec.asset_key)))
+            if validates_latest_landing(spec)
+            else None
+        )
         with warehouse.connect(read_only=True) as conn:
-            frame = fetch_batch(conn, spec)
+            frame = fetch_batch(conn, spec, landed_since)
         outcome = validate(frame, spec)
         metadata = {
             "suite_file": str(spec.path.relative_to(settings.PROJECT_ROOT)),
+            "batch": (
+                f"rows landed since {landed_since.isoformat(sep=' ')} UTC (the latest landing)"
+                if landed_since
+                else "the whole table"
+            ),
             "rows_validated": outcome.rows_validated,
             "expectations_run": outcome.expectations_run,
             "failed_expectations": len(outcome.failures),
@@ -50,6 +70,16 @@ def suite_check(spec: SuiteSpec) -> AssetChecksDefinition:
         )
 
     return _check
+
+
+def _latest_landing_start(
+    context: AssetCheckExecutionContext, asset_key: AssetKey
+) -> dt.datetime | None:
+    """When the asset's latest landing started, from its materialization's metadata."""
+    event = context.instance.get_latest_materialization_event(asset_key)
+    materialization = event.asset_materialization if event else None
+    started = materialization.metadata.get(LANDING_STARTED_AT) if materialization else None
+    return dt.datetime.fromisoformat(started.value) if started is not None else None
 
 
 def build_suite_checks() -> list[AssetChecksDefinition]:

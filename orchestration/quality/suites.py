@@ -3,7 +3,9 @@
 Each suite is a JSON file in expectations/. Besides GE's own fields it carries, in `meta`:
 - `asset_key`: the Dagster asset it guards, e.g. ["marts", "fct_monthly_exports"];
 - `batch_sql`: the query that builds the batch to validate (it may add derived columns, such
-  as a partner total beside the world total, so row-level expectations can test sums).
+  as a partner total beside the world total, so row-level expectations can test sums). A
+  suite on a big raw table validates only what the latest landing added: its query filters on
+  `_loaded_at >= $landed_since`, the time that landing started.
 GE's SQL data source does not work on DuckDB (stack notes), so batches are pandas frames.
 Great Expectations costs seconds to import, so it is imported only inside `validate`.
 """
@@ -88,8 +90,24 @@ def runtime_parameters(today: dt.date | None = None) -> dict[str, str]:
     }
 
 
-def fetch_batch(conn: duckdb.DuckDBPyConnection, spec: SuiteSpec) -> pd.DataFrame:
-    frame = conn.execute(spec.batch_sql).df()
+LANDED_SINCE = "$landed_since"
+# Validate everything when no landing time is known (a table landed before landings were timed).
+EVERYTHING = dt.datetime(1, 1, 1)
+
+
+def validates_latest_landing(spec: SuiteSpec) -> bool:
+    return LANDED_SINCE in spec.batch_sql
+
+
+def fetch_batch(
+    conn: duckdb.DuckDBPyConnection, spec: SuiteSpec, landed_since: dt.datetime | None = None
+) -> pd.DataFrame:
+    parameters = (
+        {LANDED_SINCE.removeprefix("$"): landed_since or EVERYTHING}
+        if validates_latest_landing(spec)
+        else None
+    )
+    frame = conn.execute(spec.batch_sql, parameters).df()
     # DuckDB dates arrive as datetime64; GE compares python dates with the suites' ISO-date
     # bounds, but not datetime64 columns.
     for column in frame.columns:
