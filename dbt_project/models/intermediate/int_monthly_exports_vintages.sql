@@ -4,10 +4,6 @@ published as (
     select * from {{ ref('stg_published_figures__figures') }}
 ),
 
-gacc_lines as (
-    select * from {{ ref('int_gacc_exports_partnered') }}
-),
-
 preliminary as (
     select * from {{ ref('stg_gacc__preliminary_table') }}
 ),
@@ -41,29 +37,8 @@ published_vintages as (
     where period_kind in ('month', 'combined_jan_feb')
 ),
 
--- National lines roll up to their HS6 series; lines of unknown codes or partners stay in the
--- detail model and are reported there, never summed into a series they may not belong to.
 gacc_detailed_vintages as (
-    select
-        gacc_lines.period_month,
-        1 as months_covered,
-        gacc_lines.hs6_code as product_code,
-        gacc_lines.partner_iso3,
-        'gacc_detailed' as source,
-        sum(gacc_lines.quantity_t) as quantity_t,
-        sum(gacc_lines.value_usd) as value_usd,
-        gacc_lines.source_file as source_ref,
-        gacc_lines.loaded_at as vintage_at
-    from gacc_lines
-    inner join hs6_products
-        on gacc_lines.hs6_code = hs6_products.product_code
-    where gacc_lines.partner_iso3 is not null
-    group by
-        gacc_lines.period_month,
-        gacc_lines.hs6_code,
-        gacc_lines.partner_iso3,
-        gacc_lines.source_file,
-        gacc_lines.loaded_at
+    select * from {{ ref('int_gacc_detailed_vintages') }}
 ),
 
 -- GACC has no February release: a February table's month column is January-February

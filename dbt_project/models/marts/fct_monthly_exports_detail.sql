@@ -1,7 +1,26 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='period_month',
+        on_schema_change='fail',
+        post_hook="{{ record_reference_fingerprint([ref('dim_product'), ref('partner_names_zh')]) }}"
+    )
+}}
+
+-- depends_on: {{ ref('partner_names_zh') }}
+
+-- Incremental by month (see macros/incremental_months.sql): at full GACC detail this table
+-- holds every landed line, and a run rebuilds only the months that received new files.
+
 with
 
 gacc as (
     select * from {{ ref('int_gacc_exports_partnered') }}
+    where {{ months_to_build(
+        ref('stg_gacc__query_exports'), 'loaded_at', 'loaded_at',
+        [ref('dim_product'), ref('partner_names_zh')]
+    ) }}
 ),
 
 products as (
