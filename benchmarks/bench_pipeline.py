@@ -192,6 +192,7 @@ def pipeline_env(run_dir: Path, landing: Path | None) -> dict[str, str]:
         DAGSTER_HOME=str(dagster_home),
         REE_WAREHOUSE=str(run_dir / "warehouse.duckdb"),
         REE_PUBLISH_DIR=str(run_dir / "published"),
+        REE_REPORTS_DIR=str(run_dir / "reports"),
     )
     if landing is not None:
         env["REE_LANDING_DIR"] = str(landing)

@@ -59,6 +59,9 @@ def run_pipeline() -> int:
                 print(f"    marts.{table:<32} {rows:>7} rows")
         finally:
             conn.close()
+    report = settings.report_html_path()
+    if report.exists():
+        print(f"  charts:    {report} (PNGs beside it)")
     _print_quarantine()
     # Quarantined input and failed checks are reported above, not turned into a failure:
     # the run did its job (good rows landed, marts published). A failed run exits 1.
@@ -208,6 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"REE_WAREHOUSE={settings.warehouse_path()}")
         print(f"REE_LANDING_DIR={settings.landing_dir()}")
         print(f"REE_PUBLISH_DIR={settings.publish_dir()}")
+        print(f"REE_REPORTS_DIR={settings.reports_dir()}")
         return 0
     parser.error(f"unknown command {args.command}")
     return 2

@@ -20,10 +20,14 @@ DEFAULTS = {
     "REE_WAREHOUSE": "data/warehouse.duckdb",
     "REE_LANDING_DIR": "data/landing",
     "REE_PUBLISH_DIR": "data/published",
+    "REE_REPORTS_DIR": "data/reports",
 }
 
 # The published file's name inside REE_PUBLISH_DIR: BI connections point at it.
 PUBLISHED_DB_NAME = "ree_tracker.duckdb"
+
+# The self-contained HTML report inside REE_REPORTS_DIR, beside the chart PNGs.
+REPORT_HTML_NAME = "policy_report.html"
 
 # Every asset that writes the warehouse runs in this Dagster concurrency pool (limit 1):
 # DuckDB allows one writer process at a time.
@@ -53,6 +57,15 @@ def publish_dir() -> Path:
 
 def published_db_path() -> Path:
     return publish_dir() / PUBLISHED_DB_NAME
+
+
+def reports_dir() -> Path:
+    """Folder that receives the policy charts (PNG) and their HTML report (REE_REPORTS_DIR)."""
+    return _path_setting("REE_REPORTS_DIR")
+
+
+def report_html_path() -> Path:
+    return reports_dir() / REPORT_HTML_NAME
 
 
 def dbt_env() -> dict[str, str]:

@@ -19,6 +19,7 @@ class PipelinePaths:
     warehouse: Path
     landing: Path
     publish: Path
+    reports: Path
 
     @property
     def published_db(self) -> Path:
@@ -27,18 +28,23 @@ class PipelinePaths:
 
 def point_settings_at(monkeypatch: pytest.MonkeyPatch, root: Path) -> PipelinePaths:
     paths = PipelinePaths(
-        warehouse=root / "warehouse.duckdb", landing=root / "landing", publish=root / "published"
+        warehouse=root / "warehouse.duckdb",
+        landing=root / "landing",
+        publish=root / "published",
+        reports=root / "reports",
     )
     paths.landing.mkdir(parents=True, exist_ok=True)
     monkeypatch.setenv("REE_WAREHOUSE", str(paths.warehouse))
     monkeypatch.setenv("REE_LANDING_DIR", str(paths.landing))
     monkeypatch.setenv("REE_PUBLISH_DIR", str(paths.publish))
+    monkeypatch.setenv("REE_REPORTS_DIR", str(paths.reports))
     return paths
 
 
 @pytest.fixture
 def pipeline_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> PipelinePaths:
-    """Empty temp landing folder, warehouse and publish folder, wired through REE_* settings."""
+    """Empty temp landing folder, warehouse, publish and reports folders, wired through REE_*
+    settings."""
     return point_settings_at(monkeypatch, tmp_path)
 
 

@@ -17,7 +17,10 @@ from tests.conftest import PipelinePaths, copy_embedded_default
 
 def make_paths(root: Path) -> PipelinePaths:
     paths = PipelinePaths(
-        warehouse=root / "warehouse.duckdb", landing=root / "landing", publish=root / "published"
+        warehouse=root / "warehouse.duckdb",
+        landing=root / "landing",
+        publish=root / "published",
+        reports=root / "reports",
     )
     copy_embedded_default(paths.landing)
     return paths
@@ -29,6 +32,7 @@ def pipeline_env(paths: PipelinePaths) -> dict[str, str]:
         REE_WAREHOUSE=str(paths.warehouse),
         REE_LANDING_DIR=str(paths.landing),
         REE_PUBLISH_DIR=str(paths.publish),
+        REE_REPORTS_DIR=str(paths.reports),
     )
     return env
 
