@@ -20,12 +20,15 @@ def run_pipeline() -> int:
     from dagster import DagsterInstance
 
     from orchestration.definitions import defs
+    from orchestration.progress import execute_with_progress
 
     started = time.perf_counter()
     instance = DagsterInstance.get() if _dagster_home_set() else DagsterInstance.ephemeral()
     job = defs.resolve_job_def("refresh_all")
-    result = job.execute_in_process(
-        instance=instance,
+    # Steps done out of all on stderr (a bar on a terminal); the summary below goes to stdout.
+    result = execute_with_progress(
+        job,
+        instance,
         raise_on_error=False,
         # INFO keeps the landing reports and dbt's progress, without Dagster's debug events.
         run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},

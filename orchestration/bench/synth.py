@@ -26,7 +26,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +35,7 @@ import numpy as np
 from orchestration import settings
 from orchestration.customs.gacc_query import HEADER_TO_COLUMN
 from orchestration.customs.parsing import EARLIEST_YEAR
+from orchestration.progress import Progress
 
 DEFAULT_SEED = 20251122
 DEFAULT_START_MONTH = "2016-01"
@@ -463,9 +464,11 @@ def write_synthetic_gacc(
     out: Path,
     seed: int = DEFAULT_SEED,
     start_month: str = DEFAULT_START_MONTH,
+    on_file_written: Callable[[Path, int], None] | None = None,
 ) -> list[Path]:
     """Write `months` monthly GENERATED GACC query exports holding `rows` lines in all, plus a
-    README.txt saying what they are; return the CSV paths in month order."""
+    README.txt saying what they are; return the CSV paths in month order. `on_file_written`
+    hears of each file and its line count as it is done (the command's progress)."""
     if rows < 0:
         raise ValueError("rows must not be negative")
     embedded = (settings.PROJECT_ROOT / "data" / "landing").resolve()
@@ -484,10 +487,12 @@ def write_synthetic_gacc(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / README_NAME).write_text(_readme(rows, calendar, counts, seed, catalog), encoding="utf-8")
-    return [
-        write_month(catalog, month, count, out, seed)
-        for month, count in zip(calendar, counts, strict=True)
-    ]
+    paths = []
+    for month, count in zip(calendar, counts, strict=True):
+        paths.append(write_month(catalog, month, count, out, seed))
+        if on_file_written is not None:
+            on_file_written(paths[-1], count)
+    return paths
 
 
 def synth_main(
@@ -500,7 +505,15 @@ def synth_main(
     """`ree-tracker synth`: write the files and say what was written (exit status)."""
     started = time.perf_counter()
     try:
-        paths = write_synthetic_gacc(rows, months, Path(out), seed, start_month)
+        with Progress(rows, "row", "synth") as progress:
+            paths = write_synthetic_gacc(
+                rows,
+                months,
+                Path(out),
+                seed,
+                start_month,
+                on_file_written=lambda path, count: progress.advance(count, path.name),
+            )
     except ValueError as error:
         print(f"ree-tracker synth: {error}", file=sys.stderr)
         return 2

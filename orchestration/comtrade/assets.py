@@ -40,6 +40,7 @@ from orchestration.comtrade.client import (
 )
 from orchestration.comtrade.readers import COMTRADE_CSV, COMTRADE_JSON
 from orchestration.landing.assets import landing_asset
+from orchestration.preview import schema_from_ddl
 from orchestration.resources import Warehouse
 
 CHINA = 156
@@ -60,6 +61,18 @@ create table if not exists {REQUESTS_TABLE} (
     elapsed_s double not null
 );
 """
+# One row per HTTP response: what the asset's materialization reports and previews.
+REQUESTS_SCHEMA = schema_from_ddl(
+    REQUESTS_DDL,
+    REQUESTS_TABLE,
+    {
+        "url_without_key": "Endpoint called; the subscription key travels in a header, never here.",
+        "params_json": "Query parameters (period, flow, reporter, partner, HS codes).",
+        "records": "Records in the response; 0 when Comtrade has nothing for the month yet.",
+        "file": "Saved response, relative to the landing folder; empty when no records.",
+        "attempts": "HTTP attempts, retries included: what the daily call budget counts.",
+    },
+)
 
 # end_offset=0: the last partition is the last complete month; the current month has no
 # customs data yet.
@@ -217,6 +230,7 @@ def record_requests(
     kinds={"python", "api"},
     owners=["team:ree-tracker"],
     pool=settings.WAREHOUSE_POOL,
+    metadata={"dagster/column_schema": REQUESTS_SCHEMA},
 )
 def comtrade_api_responses(
     context: AssetExecutionContext, comtrade: ComtradeResource, warehouse: Warehouse
@@ -287,8 +301,17 @@ def comtrade_api_responses(
             for r in client.history
         ]
     )
+    if records:
+        month_status = f"landed: {records} records in {len(files)} response(s)"
+    else:
+        # The partition still materializes (the pull ran); this says the month is a gap, and
+        # freshness_comtrade on mart_source_freshness says whether it is late or not yet due.
+        month_status = "gap: Comtrade returned no records for this month"
+        context.log.warning(f"{period}: {month_status}")
     return MaterializeResult(
         metadata={
+            "month_status": month_status,
+            "dagster/row_count": len(client.history),
             "period": period,
             "endpoint": endpoint,
             "hs6_codes": len(codes),
@@ -299,7 +322,8 @@ def comtrade_api_responses(
             "files_unchanged": len(unchanged),
             "calls_today": spent_before + client.calls_made,
             "landing_dir": str(out_dir),
-            "requests_log": MetadataValue.md(log.astype(str).to_markdown(index=False)),
+            # The request log is the asset's preview: a row per response, a dozen or so a month.
+            "preview": MetadataValue.md(log.astype(str).to_markdown(index=False)),
         }
     )
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pandas as pd
 import pycountry
-from dagster import AssetKey, MaterializeResult, asset
+from dagster import AssetKey, MaterializeResult, TableColumn, TableSchema, asset
 
 from orchestration import settings
 from orchestration.customs.gacc_excel import GACC_QUERY_XLSX
@@ -12,7 +12,7 @@ from orchestration.customs.gacc_preliminary import GACC_PRELIMINARY_HTML, GACC_P
 from orchestration.customs.gacc_query import GACC_QUERY_CSV
 from orchestration.customs.published_figures import PUBLISHED_FIGURES
 from orchestration.landing.assets import landing_asset
-from orchestration.preview import table_preview
+from orchestration.preview import descriptions_of, table_metadata
 from orchestration.resources import Warehouse
 
 raw_published_figures = landing_asset(
@@ -31,6 +31,17 @@ raw_gacc_preliminary_table = landing_asset(
     "Lines of GACC's English preliminary table of major export commodities (HTML or Excel).",
 )
 
+ISO_COUNTRIES_SCHEMA = TableSchema(
+    columns=[
+        TableColumn("alpha_2", "varchar", "ISO 3166-1 alpha-2 code."),
+        TableColumn("alpha_3", "varchar", "ISO 3166-1 alpha-3 code: partner_iso3 in the marts."),
+        TableColumn("numeric_code", "varchar", "ISO 3166-1 numeric code, zero-padded text."),
+        TableColumn("name", "varchar", "Common name where pycountry has one, else the name."),
+        TableColumn("official_name", "varchar", "Official name, where pycountry has one."),
+        TableColumn("_loaded_at", "timestamp", "When the table was rebuilt (UTC)."),
+    ]
+)
+
 
 @asset(
     key=AssetKey(["raw", "iso_countries"]),
@@ -38,6 +49,7 @@ raw_gacc_preliminary_table = landing_asset(
     kinds={"python", "duckdb"},
     owners=["team:ree-tracker"],
     pool=settings.WAREHOUSE_POOL,
+    metadata={"dagster/column_schema": ISO_COUNTRIES_SCHEMA},
 )
 def raw_iso_countries(warehouse: Warehouse) -> MaterializeResult:
     """ISO 3166-1 countries from the maintained pycountry package, rebuilt on every run."""
@@ -59,13 +71,9 @@ def raw_iso_countries(warehouse: Warehouse) -> MaterializeResult:
         conn.register("countries_frame", frame)
         conn.execute("create or replace table raw.iso_countries as select * from countries_frame")
         conn.unregister("countries_frame")
-        preview = table_preview(conn, "raw.iso_countries")
+        table_md = table_metadata(conn, "raw.iso_countries", descriptions_of(ISO_COUNTRIES_SCHEMA))
     return MaterializeResult(
-        metadata={
-            "dagster/row_count": len(frame),
-            "pycountry_version": getattr(pycountry, "__version__", "unknown"),
-            "preview": preview,
-        }
+        metadata={**table_md, "pycountry_version": getattr(pycountry, "__version__", "unknown")}
     )
 
 

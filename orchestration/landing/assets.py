@@ -5,8 +5,13 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 from orchestration import settings
 from orchestration.landing.contract import FileKind
 from orchestration.landing.kinds import ALL_KINDS
-from orchestration.landing.store import land_kinds, utc_now
-from orchestration.preview import row_count, table_preview
+from orchestration.landing.store import PROVENANCE_DDL, land_kinds, utc_now
+from orchestration.preview import (
+    create_table_ddl,
+    descriptions_of,
+    schema_from_ddl,
+    table_metadata,
+)
 from orchestration.resources import Warehouse
 
 # Warnings beyond this many are summarized: the full list is in quarantine.rejected_rows.
@@ -22,7 +27,12 @@ def landing_asset(kinds: tuple[FileKind, ...], group_name: str, description: str
     The kinds share one raw table (e.g. news as text, HTML or JSON lines).
     """
     (raw_table,) = {kind.raw_table for kind in kinds}
+    (columns_ddl,) = {kind.columns_ddl.strip() for kind in kinds}
     schema, table = raw_table.split(".")
+    # The columns landing creates the table with (store.ensure_tables), shown before any run.
+    declared_schema = schema_from_ddl(
+        create_table_ddl(raw_table, columns_ddl, PROVENANCE_DDL), raw_table
+    )
 
     @asset(
         key=AssetKey([schema, table]),
@@ -31,14 +41,14 @@ def landing_asset(kinds: tuple[FileKind, ...], group_name: str, description: str
         kinds={"python", "duckdb"},
         owners=["team:ree-tracker"],
         pool=settings.WAREHOUSE_POOL,
+        metadata={"dagster/column_schema": declared_schema},
     )
     def _land(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
         landing_root = settings.landing_dir()
         started_at = utc_now()
         with warehouse.connect() as conn:
             report = land_kinds(conn, landing_root, kinds, ALL_KINDS, progress=context.log.info)
-            total_rows = row_count(conn, raw_table)
-            preview = table_preview(conn, raw_table)
+            table_md = table_metadata(conn, raw_table, descriptions_of(declared_schema))
         for message in report.reject_messages[:MAX_LOGGED_REJECTS]:
             context.log.warning(f"quarantined: {message}")
         if len(report.reject_messages) > MAX_LOGGED_REJECTS:
@@ -58,10 +68,9 @@ def landing_asset(kinds: tuple[FileKind, ...], group_name: str, description: str
         return MaterializeResult(
             metadata={
                 **report.as_metadata(),
-                "dagster/row_count": total_rows,
+                **table_md,
                 "landing_dir": str(landing_root),
                 LANDING_STARTED_AT: started_at.isoformat(),
-                "preview": preview,
             }
         )
 

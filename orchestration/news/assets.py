@@ -9,7 +9,7 @@ from orchestration import settings
 from orchestration.landing.assets import landing_asset
 from orchestration.news.claims import claim_rows, mention_rows
 from orchestration.news.readers import NEWS_KINDS
-from orchestration.preview import table_preview
+from orchestration.preview import schema_from_ddl, table_metadata
 from orchestration.resources import Warehouse
 
 raw_news_articles = landing_asset(
@@ -60,6 +60,8 @@ create or replace table raw.news_policy_mentions (
 
 CLAIMS_KEY = AssetKey(["raw", "news_claims"])
 MENTIONS_KEY = AssetKey(["raw", "news_policy_mentions"])
+CLAIMS_SCHEMA = schema_from_ddl(f"create schema raw; {CLAIMS_DDL}", "raw.news_claims")
+MENTIONS_SCHEMA = schema_from_ddl(f"create schema raw; {MENTIONS_DDL}", "raw.news_policy_mentions")
 
 
 @multi_asset(
@@ -71,6 +73,7 @@ MENTIONS_KEY = AssetKey(["raw", "news_policy_mentions"])
             kinds={"python", "duckdb"},
             owners=["team:ree-tracker"],
             description="Figure claims extracted from every landed article, one row per claim.",
+            metadata={"dagster/column_schema": CLAIMS_SCHEMA},
         ),
         AssetSpec(
             MENTIONS_KEY,
@@ -79,6 +82,7 @@ MENTIONS_KEY = AssetKey(["raw", "news_policy_mentions"])
             kinds={"python", "duckdb"},
             owners=["team:ree-tracker"],
             description="Policy mentions (date, actor, action) extracted from every article.",
+            metadata={"dagster/column_schema": MENTIONS_SCHEMA},
         ),
     ],
     pool=settings.WAREHOUSE_POOL,
@@ -109,20 +113,10 @@ def news_extracts(warehouse: Warehouse):
                 conn.execute(f"insert into raw.{table} by name select * from extracted_rows")
                 conn.unregister("extracted_rows")
         conn.execute("commit")
-        claims_preview = table_preview(conn, "raw.news_claims")
-        mentions_preview = table_preview(conn, "raw.news_policy_mentions")
-    yield MaterializeResult(
-        asset_key=CLAIMS_KEY,
-        metadata={
-            "dagster/row_count": len(claims),
-            "articles": len(articles),
-            "preview": claims_preview,
-        },
-    )
-    yield MaterializeResult(
-        asset_key=MENTIONS_KEY,
-        metadata={"dagster/row_count": len(mentions), "preview": mentions_preview},
-    )
+        claims_md = table_metadata(conn, "raw.news_claims")
+        mentions_md = table_metadata(conn, "raw.news_policy_mentions")
+    yield MaterializeResult(asset_key=CLAIMS_KEY, metadata={**claims_md, "articles": len(articles)})
+    yield MaterializeResult(asset_key=MENTIONS_KEY, metadata=mentions_md)
 
 
 NEWS_ASSETS = [raw_news_articles, news_extracts]

@@ -1,11 +1,33 @@
 """The asset that publishes the marts for BI tools."""
 
-from dagster import AssetKey, MaterializeResult, MetadataValue, asset
+from dagster import (
+    AssetKey,
+    MaterializeResult,
+    MetadataValue,
+    TableColumn,
+    TableSchema,
+    asset,
+)
 
 from orchestration import settings
 from orchestration.publish.publisher import publish_marts
 from orchestration.resources import Warehouse
 from orchestration.transform.assets import mart_keys
+
+# The published file is a database, not one table: its "rows" are the marts it holds. Each
+# mart's own columns are on that mart's asset.
+PUBLISHED_CATALOG_SCHEMA = TableSchema(
+    columns=[
+        TableColumn("table_name", "varchar", "Mart table, in schema marts of the published file."),
+        TableColumn("row_count", "bigint", "Rows copied into the published file."),
+    ]
+)
+
+
+def _catalog_markdown(counts: dict[str, int]) -> MetadataValue:
+    lines = ["| table_name | row_count |", "|---|---|"]
+    lines += [f"| marts.{table} | {rows} |" for table, rows in sorted(counts.items())]
+    return MetadataValue.md("\n".join(lines))
 
 
 @asset(
@@ -15,6 +37,7 @@ from orchestration.transform.assets import mart_keys
     kinds={"duckdb"},
     owners=["team:ree-tracker"],
     pool=settings.WAREHOUSE_POOL,
+    metadata={"dagster/column_schema": PUBLISHED_CATALOG_SCHEMA},
 )
 def published_marts(warehouse: Warehouse) -> MaterializeResult:
     """Read-only copy of every mart in REE_PUBLISH_DIR, replaced atomically for BI readers."""
@@ -25,5 +48,6 @@ def published_marts(warehouse: Warehouse) -> MaterializeResult:
             "path": MetadataValue.path(str(target)),
             "dagster/row_count": sum(counts.values()),
             "rows_per_mart": MetadataValue.json(counts),
+            "preview": _catalog_markdown(counts),
         }
     )

@@ -35,6 +35,19 @@ def _failures_markdown(outcome) -> str:
     return "\n".join(lines)
 
 
+def _failures_json(outcome) -> list[dict]:
+    return [
+        {
+            "expectation": failure.expectation,
+            "column": failure.column,
+            "failing_rows": failure.failing_rows,
+            "examples": failure.examples,
+            **({"error": failure.error} if failure.error else {}),
+        }
+        for failure in outcome.failures
+    ]
+
+
 def suite_check(spec: SuiteSpec) -> AssetChecksDefinition:
     @asset_check(
         asset=AssetKey(list(spec.asset_key)),
@@ -65,6 +78,8 @@ def suite_check(spec: SuiteSpec) -> AssetChecksDefinition:
         }
         if outcome.failures:
             metadata["failures"] = MetadataValue.md(_failures_markdown(outcome))
+            # The same per expectation, for readers that are not people (alerts, tests).
+            metadata["failing_examples"] = MetadataValue.json(_failures_json(outcome))
         return AssetCheckResult(
             passed=outcome.passed, metadata=metadata, severity=AssetCheckSeverity.ERROR
         )

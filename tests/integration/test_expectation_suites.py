@@ -1,11 +1,15 @@
 """Each GE suite passes on the pipeline's real output and fails on deliberately broken copies."""
 
 import datetime as dt
+import shutil
 
 import duckdb
 import pytest
+from dagster import AssetSelection, DagsterInstance, Definitions, define_asset_job
 
+from orchestration.quality.checks import build_suite_checks
 from orchestration.quality.suites import fetch_batch, load_suite_specs, validate
+from orchestration.resources import Warehouse
 
 pytestmark = pytest.mark.slow
 SPECS = {spec.name: spec for spec in load_suite_specs()}
@@ -105,3 +109,54 @@ def test_claims_suite_catches_negative_tonnage_big_falls_and_future_periods(pipe
     assert failed[("expect_column_values_to_be_between", "quantity_t")] == 1
     assert failed[("expect_column_values_to_be_between", "change_pct")] == 1
     assert failed[("expect_column_pair_values_a_to_be_greater_than_b", "published_month")] == 1
+
+
+def test_a_failing_suite_check_in_dagster_reports_failing_rows_and_example_values(
+    pipeline_run, tmp_path
+):
+    broken = tmp_path / "broken.duckdb"
+    shutil.copy(pipeline_run.paths.warehouse, broken)
+    conn = duckdb.connect(str(broken))
+    # Two negative tonnages: impossible, and what the suite's quantity_t expectation guards.
+    conn.execute(
+        "update raw.published_figures set quantity_t = -5.5 where figure_id in "
+        "(select figure_id from raw.published_figures order by figure_id limit 2)"
+    )
+    conn.close()
+    (check,) = [
+        c
+        for c in build_suite_checks()
+        if any(key.name == "ge_raw_published_figures" for key in c.check_keys)
+    ]
+    definitions = Definitions(
+        asset_checks=[check],
+        jobs=[define_asset_job("ge_only", selection=AssetSelection.checks(check))],
+        resources={"warehouse": Warehouse(path=str(broken))},
+    )
+    result = definitions.resolve_job_def("ge_only").execute_in_process(
+        instance=DagsterInstance.ephemeral()
+    )
+
+    (evaluation,) = result.get_asset_check_evaluations()
+    assert not evaluation.passed
+    metadata = evaluation.metadata
+    assert metadata["failing_rows"].value == 2
+    assert metadata["failed_expectations"].value == 1
+    (failure,) = metadata["failing_examples"].value
+    assert failure["column"] == "quantity_t" and failure["failing_rows"] == 2
+    assert failure["examples"] == ["-5.5", "-5.5"]
+    assert "| quantity_t | 2 | -5.5, -5.5 |" in metadata["failures"].value
+
+    # The same check on the pipeline's own output passes and lists no failures.
+    clean = (
+        Definitions(
+            asset_checks=[check],
+            jobs=[define_asset_job("ge_only", selection=AssetSelection.checks(check))],
+            resources={"warehouse": Warehouse(path=str(pipeline_run.paths.warehouse))},
+        )
+        .resolve_job_def("ge_only")
+        .execute_in_process(instance=DagsterInstance.ephemeral())
+    )
+    (evaluation,) = clean.get_asset_check_evaluations()
+    assert evaluation.passed and evaluation.metadata["failing_rows"].value == 0
+    assert "failing_examples" not in evaluation.metadata

@@ -203,3 +203,38 @@ def test_a_pull_stops_at_the_daily_budget_counted_across_runs(pipeline_paths, co
     )
     # First run, then one call and the refused one (logged with 0 attempts: never sent).
     assert row == (calls_per_run + 2, calls_per_run + 1)
+
+
+def _month_metadata(result):
+    (event,) = result.get_asset_materialization_events()
+    return event.materialization.metadata
+
+
+def test_a_month_comtrade_has_no_records_for_is_marked_as_a_gap_not_as_landed(
+    pipeline_paths, comtrade_server
+):
+    landed = _month_metadata(_pull(comtrade_server, month="2025-06-01"))
+    assert landed["month_status"].value.startswith("landed: 9 records")
+    # The replay server holds nothing for January 2025, as Comtrade before China reports.
+    empty = _month_metadata(_pull(comtrade_server, month="2025-01-01"))
+    assert empty["month_status"].value.startswith("gap:")
+    assert empty["records"].value == 0
+    assert not (pipeline_paths.landing / "comtrade" / "api" / "2025-01").exists()
+
+
+def test_the_pull_records_one_row_per_response_in_the_declared_request_log_columns(
+    pipeline_paths, comtrade_server
+):
+    metadata = _month_metadata(_pull(comtrade_server))
+    requests = _query(pipeline_paths, "select count(*) from raw.comtrade_requests")
+    assert metadata["dagster/row_count"].value == requests[0][0]
+    declared = comtrade_api_responses.specs_by_key[comtrade_api_responses.key].metadata[
+        "dagster/column_schema"
+    ]
+    built = _query(
+        pipeline_paths,
+        "select column_name, lower(data_type) from information_schema.columns "
+        "where table_name = 'comtrade_requests' order by ordinal_position",
+    )
+    assert [(c.name, c.type) for c in declared.columns] == built
+    assert metadata["preview"].value.count("\n") == requests[0][0] + 1  # header, rule, rows
