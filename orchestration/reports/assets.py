@@ -3,7 +3,15 @@ read pictures, not tables."""
 
 import duckdb
 import pandas as pd
-from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    MaterializeResult,
+    MetadataValue,
+    TableColumn,
+    TableSchema,
+    asset,
+)
 
 from orchestration import settings
 from orchestration.resources import Warehouse
@@ -16,6 +24,13 @@ CHART_SOURCE_MODELS = (
     "dim_product",
 )
 CHART_SOURCE_KEYS = [AssetKey(["marts", model]) for model in CHART_SOURCE_MODELS]
+# The asset is a set of files, not a table: its "rows" are the files it writes.
+REPORT_FILES_SCHEMA = TableSchema(
+    columns=[
+        TableColumn("file", "varchar", "PNG chart or the HTML report, in REE_REPORTS_DIR."),
+        TableColumn("subject", "varchar", "What it shows: a product group, world or top partners."),
+    ]
+)
 
 
 def read_chart_inputs(conn: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame | list[str]]:
@@ -66,6 +81,7 @@ def preview_markdown(report) -> str:
     group_name="reports",
     kinds={"python", "matplotlib"},
     owners=["team:ree-tracker"],
+    metadata={"dagster/column_schema": REPORT_FILES_SCHEMA},
     # Reads the warehouse file: inside the pool no writer holds it (DuckDB allows one writer
     # or many readers, never both).
     pool=settings.WAREHOUSE_POOL,
