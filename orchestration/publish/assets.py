@@ -3,7 +3,7 @@
 from dagster import AssetKey, MaterializeResult, MetadataValue, asset
 
 from orchestration import settings
-from orchestration.publish.publisher import publish_marts
+from orchestration.publish.publisher import parquet_folder, parquet_path, publish_marts
 from orchestration.resources import Warehouse
 from orchestration.transform.assets import mart_keys
 
@@ -17,13 +17,20 @@ from orchestration.transform.assets import mart_keys
     pool=settings.WAREHOUSE_POOL,
 )
 def published_marts(warehouse: Warehouse) -> MaterializeResult:
-    """Read-only copy of every mart in REE_PUBLISH_DIR, replaced atomically for BI readers."""
+    """Read-only copy of every mart in REE_PUBLISH_DIR (DuckDB, and Parquet per mart),
+    replaced atomically for BI readers."""
     target = settings.published_db_path()
     counts = publish_marts(warehouse.resolved_path(), target)
+    parquet_files = {
+        mart: {"path": str(parquet_path(target, mart)), "rows": rows}
+        for mart, rows in counts.items()
+    }
     return MaterializeResult(
         metadata={
             "path": MetadataValue.path(str(target)),
             "dagster/row_count": sum(counts.values()),
             "rows_per_mart": MetadataValue.json(counts),
+            "parquet_folder": MetadataValue.path(str(parquet_folder(target))),
+            "parquet_files": MetadataValue.json(parquet_files),
         }
     )
