@@ -11,7 +11,7 @@ DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -type
 
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: install run test lint format dev manifest bench clean
+.PHONY: install run test lint format dev manifest docs bench clean
 
 install: $(INSTALLED)
 
@@ -56,6 +56,16 @@ format: $(INSTALLED)
 ## dev: the Dagster UI on http://localhost:3000
 dev: $(INSTALLED) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -w workspace.yaml
+
+## docs: dbt's documentation site (every model and column with its description and unit, the
+## lineage graph, and column types read from the built warehouse REE_WAREHOUSE, which
+## `make run` builds; dbt opens it for writing, so not while a pipeline run is under way)
+docs: $(INSTALLED) $(MANIFEST)
+	@warehouse="$$($(BIN)/python -c 'from orchestration import settings; print(settings.warehouse_path())')"; \
+	test -f "$$warehouse" || { echo "make docs: no warehouse at $$warehouse: run 'make run' first, or set REE_WAREHOUSE to a built one" >&2; exit 1; }; \
+	cd dbt_project && REE_WAREHOUSE="$$warehouse" ../$(BIN)/dbt docs generate --static --project-dir . --profiles-dir .
+	@echo "dbt docs: open dbt_project/target/static_index.html in a browser (one file, no server),"
+	@echo "or serve the folder: $(BIN)/python -m http.server --directory dbt_project/target 8080"
 
 # GENERATED GACC lines and months for the pipeline benchmark (issue 6).
 ROWS ?= 10000000

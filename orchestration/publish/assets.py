@@ -10,7 +10,7 @@ from dagster import (
 )
 
 from orchestration import settings
-from orchestration.publish.publisher import publish_marts
+from orchestration.publish.publisher import parquet_folder, parquet_path, publish_marts
 from orchestration.resources import Warehouse
 from orchestration.transform.assets import mart_keys
 
@@ -40,14 +40,21 @@ def _catalog_markdown(counts: dict[str, int]) -> MetadataValue:
     metadata={"dagster/column_schema": PUBLISHED_CATALOG_SCHEMA},
 )
 def published_marts(warehouse: Warehouse) -> MaterializeResult:
-    """Read-only copy of every mart in REE_PUBLISH_DIR, replaced atomically for BI readers."""
+    """Read-only copy of every mart in REE_PUBLISH_DIR (DuckDB, and Parquet per mart),
+    replaced atomically for BI readers."""
     target = settings.published_db_path()
     counts = publish_marts(warehouse.resolved_path(), target)
+    parquet_files = {
+        mart: {"path": str(parquet_path(target, mart)), "rows": rows}
+        for mart, rows in counts.items()
+    }
     return MaterializeResult(
         metadata={
             "path": MetadataValue.path(str(target)),
             "dagster/row_count": sum(counts.values()),
             "rows_per_mart": MetadataValue.json(counts),
             "preview": _catalog_markdown(counts),
+            "parquet_folder": MetadataValue.path(str(parquet_folder(target))),
+            "parquet_files": MetadataValue.json(parquet_files),
         }
     )

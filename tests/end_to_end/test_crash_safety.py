@@ -41,9 +41,11 @@ def test_runs_killed_at_ten_points_leave_a_warehouse_that_opens_and_converges(tm
             conn = duckdb.connect(str(crashed.published_db), read_only=True)
             assert conn.execute("select count(*) from marts.fct_monthly_exports").fetchone()
             conn.close()
+        for parquet in (crashed.publish / "parquet").glob("*.parquet"):
+            duckdb.sql(f"select count(*) from read_parquet('{parquet}')").fetchone()  # whole
     assert killed_while_running >= KILL_POINTS - 1
 
     run_to_completion(crashed)
     assert marts_checksum(crashed.published_db) == expected
-    leftovers = [p.name for p in crashed.publish.iterdir() if p.name.endswith(".tmp")]
+    leftovers = [p.name for p in crashed.publish.rglob(".*.tmp*")]
     assert leftovers == []

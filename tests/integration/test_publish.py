@@ -1,11 +1,19 @@
-"""Publishing replaces the file atomically: readers of the old file are never disturbed."""
+"""Publishing replaces the file atomically: readers of the old file are never disturbed.
+The same holds for the Parquet copy of each mart beside it."""
 
+import os
+import signal
 import stat
+import subprocess
+import sys
+import time
 
 import duckdb
 import pytest
+from dagster import AssetKey
 
-from orchestration.publish.publisher import publish_marts
+from orchestration import settings
+from orchestration.publish.publisher import parquet_folder, parquet_path, publish_marts
 
 
 def _warehouse_with_marts(path, rows: int):
@@ -26,6 +34,9 @@ def test_publish_copies_only_the_marts_read_only(tmp_path):
     schemas = {s for (s,) in conn.execute("select schema_name from duckdb_schemas()").fetchall()}
     conn.close()
     assert "marts" in schemas and "staging" not in schemas
+    parquet = parquet_path(published, "numbers")
+    assert sorted(p.name for p in parquet_folder(published).iterdir()) == ["numbers.parquet"]
+    assert not parquet.stat().st_mode & stat.S_IWUSR
 
 
 def test_a_reader_keeps_its_version_while_a_new_one_is_published(tmp_path):
@@ -33,16 +44,23 @@ def test_a_reader_keeps_its_version_while_a_new_one_is_published(tmp_path):
     _warehouse_with_marts(warehouse, 3)
     publish_marts(warehouse, published)
     old_reader = duckdb.connect(str(published), read_only=True)
+    old_parquet_reader = parquet_path(published, "numbers").open("rb")
 
     _warehouse_with_marts(warehouse, 5)
-    publish_marts(warehouse, published)  # must not wait for, or break, the open reader
+    publish_marts(warehouse, published)  # must not wait for, or break, the open readers
 
     assert old_reader.execute("select count(*) from marts.numbers").fetchone() == (3,)
     old_reader.close()
     new_reader = duckdb.connect(str(published), read_only=True)
     assert new_reader.execute("select count(*) from marts.numbers").fetchone() == (5,)
     new_reader.close()
-    assert sorted(p.name for p in published.parent.iterdir()) == ["ree.duckdb"]
+    # The open handle still holds the whole old Parquet file; the path holds the new one.
+    (tmp_path / "old.parquet").write_bytes(old_parquet_reader.read())
+    old_parquet_reader.close()
+    assert _parquet_rows(tmp_path / "old.parquet") == 3
+    assert _parquet_rows(parquet_path(published, "numbers")) == 5
+    assert sorted(p.name for p in published.parent.iterdir()) == ["parquet", "ree.duckdb"]
+    assert sorted(p.name for p in parquet_folder(published).iterdir()) == ["numbers.parquet"]
 
 
 def test_publishing_an_unbuilt_warehouse_fails_clearly_and_leaves_no_temp_file(tmp_path):
@@ -59,3 +77,130 @@ def test_folders_with_quotes_in_their_names_publish_safely(tmp_path):
     warehouse, published = folder / "w.duckdb", folder / "pub" / "ree.duckdb"
     _warehouse_with_marts(warehouse, 2)
     assert publish_marts(warehouse, published) == {"numbers": 2}
+
+
+def _parquet_rows(path) -> int:
+    return duckdb.sql(f"select count(*) from read_parquet('{path}')").fetchone()[0]
+
+
+def test_each_mart_is_published_as_parquet_with_the_rows_of_the_duckdb_file(tmp_path):
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "pub" / "ree.duckdb"
+    conn = duckdb.connect(str(warehouse))
+    conn.execute("create schema marts")
+    conn.execute(
+        "create table marts.series as select date '2025-01-01' + to_months(range::int) as "
+        "period_month, range * 1.5 as quantity_t, ['a', 'b'] as tags from range(12)"
+    )
+    conn.execute("create table marts.empty_mart (x integer)")
+    conn.close()
+
+    counts = publish_marts(warehouse, published)
+
+    assert counts == {"empty_mart": 0, "series": 12}
+    database = duckdb.connect(str(published), read_only=True)
+    for mart in counts:
+        in_duckdb = database.execute(f"select * from marts.{mart} order by all").fetchall()
+        in_parquet = database.execute(
+            f"select * from read_parquet('{parquet_path(published, mart)}') order by all"
+        ).fetchall()
+        assert in_parquet == in_duckdb
+        assert len(in_parquet) == counts[mart]
+    database.close()
+
+
+def test_a_mart_dropped_from_the_warehouse_disappears_from_the_parquet_folder(tmp_path):
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "pub" / "ree.duckdb"
+    _warehouse_with_marts(warehouse, 3)
+    conn = duckdb.connect(str(warehouse))
+    conn.execute("create table marts.retired as select 1 as x")
+    conn.close()
+    publish_marts(warehouse, published)
+    assert parquet_path(published, "retired").exists()
+
+    conn = duckdb.connect(str(warehouse))
+    conn.execute("drop table marts.retired")
+    conn.close()
+    publish_marts(warehouse, published)
+
+    assert sorted(p.name for p in parquet_folder(published).iterdir()) == ["numbers.parquet"]
+
+
+def test_a_mart_name_that_would_leave_the_parquet_folder_fails_the_publication(tmp_path):
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "pub" / "ree.duckdb"
+    _warehouse_with_marts(warehouse, 3)
+    conn = duckdb.connect(str(warehouse))
+    conn.execute('create table marts."../escaped" as select 1 as x')
+    conn.close()
+    with pytest.raises(ValueError, match="cannot be a file name"):
+        publish_marts(warehouse, published)
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == [warehouse]
+
+
+PUBLISH_IN_A_CHILD = (
+    "import sys; from pathlib import Path; "
+    "from orchestration.publish.publisher import publish_marts; "
+    "publish_marts(Path(sys.argv[1]), Path(sys.argv[2]))"
+)
+BIG_MART_ROWS = 5_000_000  # enough that writing its Parquet takes a while to catch mid-way
+
+
+def _kill_while_writing_parquet(warehouse, published) -> list[str]:
+    """Publish in a child process and SIGKILL it as soon as its first temporary Parquet file
+    appears; return the temporary files found after the kill."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", PUBLISH_IN_A_CHILD, str(warehouse), str(published)],
+        cwd=settings.PROJECT_ROOT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120  # a guard against hanging, not a timing assertion
+    while not list(parquet_folder(published).glob(".*.tmp")):
+        assert child.poll() is None, (
+            "the publication ended with no temporary Parquet file seen (written in place?)"
+        )
+        assert time.monotonic() < deadline, "no temporary Parquet file ever appeared"
+        time.sleep(0.001)
+    os.killpg(child.pid, signal.SIGKILL)
+    child.wait()
+    return [p.name for p in parquet_folder(published).glob(".*.tmp")]
+
+
+def test_a_publication_killed_while_writing_parquet_leaves_the_old_files_whole(tmp_path):
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "pub" / "ree.duckdb"
+    _warehouse_with_marts(warehouse, 3)
+    publish_marts(warehouse, published)
+    conn = duckdb.connect(str(warehouse))
+    conn.execute(
+        f"create or replace table marts.numbers as select range as n, random() as noise "
+        f"from range({BIG_MART_ROWS})"
+    )
+    conn.close()
+
+    leftovers = _kill_while_writing_parquet(warehouse, published)
+
+    # Killed mid-way: the half-written file exists only under its hidden temporary name.
+    assert leftovers and all(name.startswith(".numbers.parquet.") for name in leftovers)
+    assert _parquet_rows(parquet_path(published, "numbers")) == 3
+    reader = duckdb.connect(str(published), read_only=True)
+    assert reader.execute("select count(*) from marts.numbers").fetchone() == (3,)
+    reader.close()
+
+    publish_marts(warehouse, published)  # the next publication cleans up and completes
+    assert _parquet_rows(parquet_path(published, "numbers")) == BIG_MART_ROWS
+    assert sorted(p.name for p in parquet_folder(published).iterdir()) == ["numbers.parquet"]
+    assert sorted(p.name for p in published.parent.iterdir()) == ["parquet", "ree.duckdb"]
+
+
+def test_the_publish_asset_reports_each_parquet_file_and_its_rows(pipeline_run):
+    (event,) = [
+        event
+        for event in pipeline_run.result.get_asset_materialization_events()
+        if event.asset_key == AssetKey(["published", "ree_tracker"])
+    ]
+    metadata = event.materialization.metadata
+    files, rows_per_mart = metadata["parquet_files"].value, metadata["rows_per_mart"].value
+    published = pipeline_run.paths.published_db
+    assert metadata["parquet_folder"].value == str(parquet_folder(published))
+    assert set(files) == set(rows_per_mart) and "fct_monthly_exports" in files
+    for mart, entry in files.items():
+        assert entry["path"] == str(parquet_path(published, mart))
+        assert _parquet_rows(entry["path"]) == entry["rows"] == rows_per_mart[mart]
