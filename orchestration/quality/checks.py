@@ -16,9 +16,9 @@ from orchestration import settings
 from orchestration.landing.assets import LANDING_STARTED_AT
 from orchestration.quality.suites import (
     SuiteSpec,
-    fetch_batch,
+    iter_batch_chunks,
     load_suite_specs,
-    validate,
+    validate_chunks,
     validates_latest_landing,
 )
 from orchestration.resources import Warehouse
@@ -62,8 +62,7 @@ def suite_check(spec: SuiteSpec) -> AssetChecksDefinition:
             else None
         )
         with warehouse.connect(read_only=True) as conn:
-            frame = fetch_batch(conn, spec, landed_since)
-        outcome = validate(frame, spec)
+            outcome = validate_chunks(iter_batch_chunks(conn, spec, landed_since), spec)
         metadata = {
             "suite_file": str(spec.path.relative_to(settings.PROJECT_ROOT)),
             "batch": (

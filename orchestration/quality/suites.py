@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,15 +100,47 @@ def validates_latest_landing(spec: SuiteSpec) -> bool:
     return LANDED_SINCE in spec.batch_sql
 
 
-def fetch_batch(
-    conn: duckdb.DuckDBPyConnection, spec: SuiteSpec, landed_since: dt.datetime | None = None
-) -> pd.DataFrame:
-    parameters = (
-        {LANDED_SINCE.removeprefix("$"): landed_since or EVERYTHING}
-        if validates_latest_landing(spec)
-        else None
-    )
-    frame = conn.execute(spec.batch_sql, parameters).df()
+# Rows per frame handed to GE, in DuckDB vectors of 2,048 rows (about half a million rows): a
+# bigger batch is validated chunk by chunk, so memory stays bounded however many rows a
+# landing adds (a first landing at full GACC detail is tens of millions).
+CHUNK_VECTORS = 256
+
+
+def columns_used(spec: SuiteSpec) -> list[str]:
+    """The batch columns the suite's expectations read (their columns, and the columns of
+    their row conditions); only these are fetched."""
+    names: list[str] = []
+
+    def collect(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("column", "column_A", "column_B") and isinstance(value, str):
+                    names.append(value)
+                elif key == "column" and isinstance(value, dict) and "name" in value:
+                    names.append(value["name"])
+                else:
+                    collect(value)
+        elif isinstance(node, list):
+            for item in node:
+                collect(item)
+
+    for expectation in spec.suite["expectations"]:
+        collect(expectation.get("kwargs", {}))
+    return list(dict.fromkeys(names))
+
+
+def _batch_query(spec: SuiteSpec) -> str:
+    selected = ", ".join(f'"{name}"' for name in columns_used(spec)) or "*"
+    return f"select {selected} from ({spec.batch_sql}) as batch"
+
+
+def _parameters(spec: SuiteSpec, landed_since: dt.datetime | None) -> dict | None:
+    if not validates_latest_landing(spec):
+        return None
+    return {LANDED_SINCE.removeprefix("$"): landed_since or EVERYTHING}
+
+
+def _for_ge(frame: pd.DataFrame) -> pd.DataFrame:
     # DuckDB dates arrive as datetime64; GE compares python dates with the suites' ISO-date
     # bounds, but not datetime64 columns.
     for column in frame.columns:
@@ -116,8 +149,41 @@ def fetch_batch(
     return frame
 
 
+def fetch_batch(
+    conn: duckdb.DuckDBPyConnection, spec: SuiteSpec, landed_since: dt.datetime | None = None
+) -> pd.DataFrame:
+    """The whole batch as one frame (for small tables and for tests that break a copy)."""
+    return _for_ge(conn.execute(_batch_query(spec), _parameters(spec, landed_since)).df())
+
+
+def iter_batch_chunks(
+    conn: duckdb.DuckDBPyConnection, spec: SuiteSpec, landed_since: dt.datetime | None = None
+) -> Iterator[pd.DataFrame]:
+    """The batch in frames of at most CHUNK_VECTORS vectors, row labels running on across
+    frames; one (possibly empty) frame at least."""
+    result = conn.execute(_batch_query(spec), _parameters(spec, landed_since))
+    offset = 0
+    while True:
+        chunk = result.fetch_df_chunk(CHUNK_VECTORS)
+        if len(chunk) == 0 and offset:
+            return
+        chunk.index = pd.RangeIndex(offset, offset + len(chunk))
+        offset += len(chunk)
+        yield _for_ge(chunk)
+        if len(chunk) == 0:
+            return
+
+
 def validate(frame: pd.DataFrame, spec: SuiteSpec, today: dt.date | None = None) -> SuiteOutcome:
     """Validate a frame against a suite; report, per failed expectation, rows and examples."""
+    return validate_chunks([frame], spec, today)
+
+
+def validate_chunks(
+    frames: Iterable[pd.DataFrame], spec: SuiteSpec, today: dt.date | None = None
+) -> SuiteOutcome:
+    """Validate a batch given as frames (chunks of one batch, row labels unique across them):
+    the outcome is the one a single frame of all the rows would give."""
     import great_expectations as gx
     from great_expectations.core import ExpectationSuite
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -129,51 +195,64 @@ def validate(frame: pd.DataFrame, spec: SuiteSpec, today: dt.date | None = None)
         .add_dataframe_asset(name=spec.name)
         .add_batch_definition_whole_dataframe("whole_table")
     )
-    batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
     suite = ExpectationSuite(
         name=spec.suite["name"],
         expectations=spec.suite["expectations"],
         meta=spec.suite.get("meta"),
     )
-    result = batch.validate(
-        suite,
-        expectation_parameters=runtime_parameters(today),
-        result_format={"result_format": "COMPLETE"},
-    )
-    failures: list[ExpectationFailure] = []
+    failures: dict[tuple[str, str | None], ExpectationFailure] = {}
     failing_indexes: set[Any] = set()
-    for expectation_result in result.results:
-        if expectation_result.success:
-            continue
-        config = expectation_result.expectation_config
-        details = expectation_result.result or {}
-        exception = expectation_result.exception_info or {}
-        indexes = details.get("unexpected_index_list") or []
-        failing_indexes.update(_index_value(index) for index in indexes)
-        failures.append(
-            ExpectationFailure(
-                expectation=config.type,
-                column=config.kwargs.get("column") or config.kwargs.get("column_A"),
-                failing_rows=int(details.get("unexpected_count") or len(indexes)),
-                examples=[
-                    str(value)
-                    for value in (details.get("partial_unexpected_list") or [])[
-                        :EXAMPLES_PER_EXPECTATION
-                    ]
-                ],
-                why=(config.meta or {}).get("why"),
-                error=exception.get("exception_message")
-                if exception.get("raised_exception")
-                else None,
-            )
+    rows_validated = expectations_run = 0
+    for frame in frames:
+        batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+        result = batch.validate(
+            suite,
+            expectation_parameters=runtime_parameters(today),
+            result_format={"result_format": "COMPLETE"},
         )
+        rows_validated += len(frame)
+        expectations_run = len(result.results)
+        for expectation_result in result.results:
+            if not expectation_result.success:
+                _merge_failure(failures, failing_indexes, expectation_result)
     return SuiteOutcome(
         suite=spec.name,
-        rows_validated=len(frame),
-        expectations_run=len(result.results),
+        rows_validated=rows_validated,
+        expectations_run=expectations_run,
         failing_rows=len(failing_indexes),
-        failures=failures,
+        failures=list(failures.values()),
     )
+
+
+def _merge_failure(
+    failures: dict[tuple[str, str | None], ExpectationFailure],
+    failing_indexes: set[Any],
+    expectation_result: Any,
+) -> None:
+    """Add one chunk's failed expectation to the batch's: rows add up, examples fill up."""
+    config = expectation_result.expectation_config
+    details = expectation_result.result or {}
+    exception = expectation_result.exception_info or {}
+    indexes = details.get("unexpected_index_list") or []
+    failing_indexes.update(_index_value(index) for index in indexes)
+    column = config.kwargs.get("column") or config.kwargs.get("column_A")
+    failure = failures.setdefault(
+        (config.type, column),
+        ExpectationFailure(
+            expectation=config.type,
+            column=column,
+            failing_rows=0,
+            examples=[],
+            why=(config.meta or {}).get("why"),
+        ),
+    )
+    failure.failing_rows += int(details.get("unexpected_count") or len(indexes))
+    room = EXAMPLES_PER_EXPECTATION - len(failure.examples)
+    failure.examples += [str(value) for value in (details.get("partial_unexpected_list") or [])][
+        : max(room, 0)
+    ]
+    if exception.get("raised_exception") and failure.error is None:
+        failure.error = exception.get("exception_message")
 
 
 def _index_value(index: Any) -> Any:
