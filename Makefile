@@ -67,6 +67,12 @@ docs: $(INSTALLED) $(MANIFEST)
 	@echo "dbt docs: open dbt_project/target/static_index.html in a browser (one file, no server),"
 	@echo "or serve the folder: $(BIN)/python -m http.server --directory dbt_project/target 8080"
 
+## motherduck: build the models in MotherDuck from the tables landed in the local warehouse
+## (after `make run`; needs MOTHERDUCK_TOKEN and network access; REE_MOTHERDUCK_DATABASE names
+## the database, default ree_tracker)
+motherduck: $(INSTALLED)
+	REE_DBT_TARGET=motherduck $(BIN)/python -c 'import subprocess, sys; from orchestration import settings; sys.exit(subprocess.run([str(settings.dbt_executable()), "build", "--project-dir", str(settings.DBT_PROJECT_DIR), "--profiles-dir", str(settings.DBT_PROJECT_DIR), "--target-path", "target/motherduck"], env=settings.dbt_env()).returncode)'
+
 # GENERATED GACC lines and months for the pipeline benchmark (issue 6).
 ROWS ?= 10000000
 MONTHS ?= 120

@@ -215,6 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"REE_LANDING_DIR={settings.landing_dir()}")
         print(f"REE_PUBLISH_DIR={settings.publish_dir()}")
         print(f"REE_REPORTS_DIR={settings.reports_dir()}")
+        print(f"REE_DBT_TARGET={settings.dbt_target()}")
         return 0
     parser.error(f"unknown command {args.command}")
     return 2

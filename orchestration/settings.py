@@ -29,6 +29,11 @@ PUBLISHED_DB_NAME = "ree_tracker.duckdb"
 # The self-contained HTML report inside REE_REPORTS_DIR, beside the chart PNGs.
 REPORT_HTML_NAME = "policy_report.html"
 
+# dbt outputs in dbt_project/profiles.yml, picked by REE_DBT_TARGET: the pipeline builds the
+# local warehouse; `motherduck` builds the same models in MotherDuck (the scale-out path).
+LOCAL_DBT_TARGET = "local"
+DBT_TARGETS = (LOCAL_DBT_TARGET, "motherduck")
+
 # Every asset that writes the warehouse runs in this Dagster concurrency pool (limit 1):
 # DuckDB allows one writer process at a time.
 WAREHOUSE_POOL = "ree_warehouse"
@@ -68,9 +73,18 @@ def report_html_path() -> Path:
     return reports_dir() / REPORT_HTML_NAME
 
 
+def dbt_target() -> str:
+    """The dbt output to build (REE_DBT_TARGET): local by default, or motherduck."""
+    target = os.environ.get("REE_DBT_TARGET") or LOCAL_DBT_TARGET
+    if target not in DBT_TARGETS:
+        raise ValueError(f"REE_DBT_TARGET={target!r}: expected one of {', '.join(DBT_TARGETS)}")
+    return target
+
+
 def dbt_env() -> dict[str, str]:
-    """Environment for dbt subprocesses: the profile reads the warehouse path from it."""
-    return {**os.environ, "REE_WAREHOUSE": str(warehouse_path())}
+    """Environment for dbt subprocesses: the profile reads the warehouse path and the target
+    from it."""
+    return {**os.environ, "REE_WAREHOUSE": str(warehouse_path()), "REE_DBT_TARGET": dbt_target()}
 
 
 def dbt_executable() -> Path:

@@ -131,4 +131,7 @@ def dbt_resource() -> DbtCliResource:
         project_dir=dbt_project(),
         profiles_dir=str(settings.DBT_PROJECT_DIR),
         dbt_executable=str(settings.dbt_executable()),
+        # The pipeline's checks and publication read the local warehouse, so its dbt step
+        # always builds there; REE_DBT_TARGET=motherduck is for `make motherduck`.
+        target=settings.LOCAL_DBT_TARGET,
     )
