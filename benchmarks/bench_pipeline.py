@@ -88,9 +88,10 @@ NOTES = {
     "full_s": "wall time of `python -m orchestration.cli run`, interpreter start included",
     "floor_s": "wall time of one Python process running the floor (DuckDB SQL), start included",
     "landing_rows_s": (
-        "rows landed / wall time of a process materializing only raw/gacc_query_exports "
-        "(interpreter start, Dagster and definitions imports and any asset checks on that "
-        "asset included; landing_step_s is the landing step alone, from Dagster's events)"
+        "rows landed / seconds of the raw/gacc_query_exports step (GBK files in, raw rows "
+        "committed), from Dagster's events of a process materializing only that asset on a "
+        "fresh warehouse; landing_process_rows_s divides by the whole process instead "
+        "(interpreter start, imports and the asset's GE check included)"
     ),
     "read_csv_rows_s": (
         "DuckDB read_csv count(*) over the UTF-8 copies (dialect and columns given, no "
@@ -1065,12 +1066,13 @@ def benchmark(args: argparse.Namespace) -> dict[str, object]:
         results["landing_run"] = {**detail, "peak_rss_mb": round(run.peak_rss_mb, 1)}
         if not run.ok:
             raise RuntimeError(run.failure())
-        results["landing_s"] = round(run.seconds, 3)
-        results["landing_rows_s"] = round(detail["rows_landed"] / run.seconds)
-        step_s = detail.get("step_s", {}).get("raw__gacc_query_exports")
-        if step_s:
-            results["landing_step_s"] = round(step_s, 3)
-            results["landing_step_rows_s"] = round(detail["rows_landed"] / step_s)
+        results["landing_process_s"] = round(run.seconds, 3)
+        results["landing_process_rows_s"] = round(detail["rows_landed"] / run.seconds)
+        # The measure: GBK files in, raw rows committed, i.e. the landing step itself
+        # (its asset check and the interpreter's start-up are reported beside it, not in it).
+        step_s = detail["step_s"]["raw__gacc_query_exports"]
+        results["landing_s"] = round(step_s, 3)
+        results["landing_rows_s"] = round(detail["rows_landed"] / step_s)
 
     def default_run() -> None:
         run_dir = run_root / "default"
