@@ -35,7 +35,7 @@ class Warehouse(ConfigurableResource):
         path = self.resolved_path()
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
-        conn = duckdb.connect(str(path), read_only=read_only)
+        conn = duckdb.connect(str(path), read_only=read_only, config=settings.duckdb_config())
         try:
             yield conn
         finally:

@@ -29,6 +29,10 @@ PUBLISHED_DB_NAME = "ree_tracker.duckdb"
 # The self-contained HTML report inside REE_REPORTS_DIR, beside the chart PNGs.
 REPORT_HTML_NAME = "policy_report.html"
 
+# Memory DuckDB may use in each process that opens the warehouse (landing, checks, publish,
+# dbt), before it spills to disk: the pipeline's peak stays bounded whatever the data size.
+DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"
+
 # dbt outputs in dbt_project/profiles.yml, picked by REE_DBT_TARGET: the pipeline builds the
 # local warehouse; `motherduck` builds the same models in MotherDuck (the scale-out path).
 LOCAL_DBT_TARGET = "local"
@@ -73,6 +77,16 @@ def report_html_path() -> Path:
     return reports_dir() / REPORT_HTML_NAME
 
 
+def duckdb_memory_limit() -> str:
+    """DuckDB's memory_limit for pipeline connections (REE_DUCKDB_MEMORY_LIMIT, e.g. 1GB)."""
+    return os.environ.get("REE_DUCKDB_MEMORY_LIMIT") or DEFAULT_DUCKDB_MEMORY_LIMIT
+
+
+def duckdb_config() -> dict[str, str]:
+    """Configuration for every DuckDB connection the pipeline opens on its files."""
+    return {"memory_limit": duckdb_memory_limit()}
+
+
 def dbt_target() -> str:
     """The dbt output to build (REE_DBT_TARGET): local by default, or motherduck."""
     target = os.environ.get("REE_DBT_TARGET") or LOCAL_DBT_TARGET
@@ -84,7 +98,12 @@ def dbt_target() -> str:
 def dbt_env() -> dict[str, str]:
     """Environment for dbt subprocesses: the profile reads the warehouse path and the target
     from it."""
-    return {**os.environ, "REE_WAREHOUSE": str(warehouse_path()), "REE_DBT_TARGET": dbt_target()}
+    return {
+        **os.environ,
+        "REE_WAREHOUSE": str(warehouse_path()),
+        "REE_DBT_TARGET": dbt_target(),
+        "REE_DUCKDB_MEMORY_LIMIT": duckdb_memory_limit(),
+    }
 
 
 def dbt_executable() -> Path:

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 import duckdb
 
+from orchestration import settings
 from orchestration.resources import attach_literal
 
 MARTS_SCHEMA = "marts"
@@ -117,7 +119,11 @@ def publish_marts(warehouse: Path, published: Path) -> dict[str, int]:
     _remove_stale_temporaries(parquet_folder(published), "*.parquet")
     temporary = _temporary_name(published)
     parquet_temporaries: dict[str, Path] = {}
-    conn = duckdb.connect()  # in-memory: both files are attached to it
+    # In-memory, both files attached to it; bounded like every pipeline connection, spilling
+    # (if it ever must) to the system's temporary folder rather than the working directory.
+    conn = duckdb.connect(
+        config={**settings.duckdb_config(), "temp_directory": tempfile.gettempdir()}
+    )
     try:
         conn.execute(f"attach {attach_literal(warehouse)} as warehouse (read_only)")
         tables = mart_tables(conn)

@@ -20,3 +20,22 @@ def test_environment_variables_override_every_path(monkeypatch, tmp_path):
     assert settings.publish_dir() == settings.PROJECT_ROOT / "relative" / "out"
     assert settings.report_html_path() == tmp_path / "charts" / settings.REPORT_HTML_NAME
     assert settings.dbt_env()["REE_WAREHOUSE"] == str(tmp_path / "w.duckdb")
+
+
+def test_warehouse_connections_and_dbt_share_one_duckdb_memory_limit(tmp_path, monkeypatch):
+    import duckdb
+
+    from orchestration.resources import Warehouse
+
+    monkeypatch.setenv("REE_WAREHOUSE", str(tmp_path / "warehouse.duckdb"))
+    monkeypatch.setenv("REE_DUCKDB_MEMORY_LIMIT", "300MB")
+    with Warehouse().connect() as conn:
+        applied = conn.execute("select current_setting('memory_limit')").fetchone()[0]
+    default = duckdb.connect().execute("select current_setting('memory_limit')").fetchone()[0]
+    expected = (
+        duckdb.connect(config={"memory_limit": "300MB"})
+        .execute("select current_setting('memory_limit')")
+        .fetchone()[0]
+    )
+    assert applied == expected != default
+    assert settings.dbt_env()["REE_DUCKDB_MEMORY_LIMIT"] == "300MB"
