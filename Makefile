@@ -71,7 +71,7 @@ docs: $(INSTALLED) $(MANIFEST)
 ## (after `make run`; needs MOTHERDUCK_TOKEN and network access; REE_MOTHERDUCK_DATABASE names
 ## the database, default ree_tracker)
 motherduck: $(INSTALLED)
-	REE_DBT_TARGET=motherduck $(BIN)/python -c 'import subprocess, sys; from orchestration import settings; sys.exit(subprocess.run([str(settings.dbt_executable()), "build", "--project-dir", str(settings.DBT_PROJECT_DIR), "--profiles-dir", str(settings.DBT_PROJECT_DIR), "--target-path", "target/motherduck"], env=settings.dbt_env()).returncode)'
+	REE_DBT_TARGET=motherduck $(BIN)/python -c 'import subprocess, sys; from orchestration import settings; from orchestration.transform.project import dbt_command; sys.exit(subprocess.run(dbt_command("build", "--target-path", "target/motherduck"), env=settings.dbt_env()).returncode)'
 
 # GENERATED GACC lines and months for the pipeline benchmark (issue 6).
 ROWS ?= 10000000

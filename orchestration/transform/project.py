@@ -34,16 +34,21 @@ def dbt_project() -> DbtProject:
     )
 
 
-def dbt_parse_args() -> list[str]:
-    """Arguments for `dbt parse`: writes target/manifest.json, which dagster-dbt reads."""
+def dbt_command(*args: str) -> list[str]:
+    """A dbt command line on this project and its profiles, from any working directory."""
     return [
-        "parse",
-        "--quiet",
+        str(settings.dbt_executable()),
+        *args,
         "--project-dir",
         str(settings.DBT_PROJECT_DIR),
         "--profiles-dir",
         str(settings.DBT_PROJECT_DIR),
     ]
+
+
+def dbt_parse_args() -> list[str]:
+    """Arguments for `dbt parse`: writes target/manifest.json, which dagster-dbt reads."""
+    return dbt_command("parse", "--quiet")[1:]
 
 
 def ensure_manifest() -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from orchestration import settings
 from orchestration.transform.assets import TRANSLATOR, dbt_resource
-from orchestration.transform.project import dbt_project
+from orchestration.transform.project import dbt_command, dbt_project
 
 pytestmark = pytest.mark.slow
 
@@ -16,18 +16,7 @@ pytestmark = pytest.mark.slow
 def _dbt_test(warehouse, select: str) -> subprocess.CompletedProcess:
     env = {**settings.dbt_env(), "REE_WAREHOUSE": str(warehouse)}
     return subprocess.run(
-        [
-            str(settings.dbt_executable()),
-            "test",
-            "--select",
-            select,
-            "--project-dir",
-            str(dbt_project().project_dir),
-            "--profiles-dir",
-            str(settings.DBT_PROJECT_DIR),
-            "--target-path",
-            str(warehouse.parent / "target"),
-        ],
+        dbt_command("test", "--select", select, "--target-path", str(warehouse.parent / "target")),
         env=env,
         capture_output=True,
         text=True,

@@ -19,7 +19,7 @@ from orchestration import settings
 from orchestration.customs.gacc_query import GACC_QUERY_CSV
 from orchestration.landing.kinds import ALL_KINDS
 from orchestration.landing.store import land_kind
-from orchestration.transform.project import dbt_project
+from orchestration.transform.project import dbt_command
 from tests.fixtures.broken_extracts import gacc, line
 
 pytestmark = pytest.mark.slow
@@ -29,19 +29,14 @@ TABLES = ("intermediate.int_gacc_detailed_vintages", "marts.fct_monthly_exports_
 
 def _dbt_run(warehouse: Path, *extra: str) -> str:
     finished = subprocess.run(
-        [
-            str(settings.dbt_executable()),
+        dbt_command(
             "run",
             "--select",
             *MODELS.split(),
-            "--project-dir",
-            str(dbt_project().project_dir),
-            "--profiles-dir",
-            str(settings.DBT_PROJECT_DIR),
             "--target-path",
             str(warehouse.parent / "target"),
             *extra,
-        ],
+        ),
         env={**settings.dbt_env(), "REE_WAREHOUSE": str(warehouse)},
         capture_output=True,
         text=True,

@@ -14,6 +14,7 @@ import duckdb
 import pytest
 
 from orchestration import settings
+from orchestration.transform.project import dbt_command
 
 pytestmark = pytest.mark.slow
 
@@ -21,17 +22,7 @@ pytestmark = pytest.mark.slow
 def _parsed(tmp_path, target: str) -> dict:
     target_path = tmp_path / target
     finished = subprocess.run(
-        [
-            str(settings.dbt_executable()),
-            "parse",
-            "--quiet",
-            "--project-dir",
-            str(settings.DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(settings.DBT_PROJECT_DIR),
-            "--target-path",
-            str(target_path),
-        ],
+        dbt_command("parse", "--quiet", "--target-path", str(target_path)),
         env={
             **settings.dbt_env(),
             "REE_WAREHOUSE": str(tmp_path / "warehouse.duckdb"),
