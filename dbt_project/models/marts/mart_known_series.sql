@@ -62,6 +62,16 @@ all_series as (
     select * from alternatives
 ),
 
+-- Only a single month has a previous month. The right side of that join is cut to single
+-- months beforehand, and the left side's condition goes into the join key (null, so never
+-- matched, for longer periods): with equality conditions only, DuckDB hash-joins; a condition
+-- on one side alone in the ON clause made it compare every row with every other row, which
+-- took 14 s at 72,000 monthly rows.
+single_months as (
+    select * from all_series
+    where period_start_month = period_end_month
+),
+
 final as (
     select
         all_series.series_code,
@@ -75,22 +85,22 @@ final as (
         all_series.source,
         all_series.source_ref
     from all_series
-    left join all_series as previous_month
+    left join single_months as previous_month
         on
             all_series.series_code = previous_month.series_code
             and all_series.partner_iso3 = previous_month.partner_iso3
-            and all_series.period_start_month = all_series.period_end_month
-            and previous_month.period_start_month = previous_month.period_end_month
-            and previous_month.period_start_month
-            = all_series.period_start_month - interval 1 month
+            and previous_month.period_start_month = case
+                when all_series.period_start_month = all_series.period_end_month
+                    then cast(all_series.period_start_month - interval 1 month as date)
+            end
     left join all_series as previous_year
         on
             all_series.series_code = previous_year.series_code
             and all_series.partner_iso3 = previous_year.partner_iso3
             and previous_year.period_start_month
-            = all_series.period_start_month - interval 12 month
+            = cast(all_series.period_start_month - interval 12 month as date)
             and previous_year.period_end_month
-            = all_series.period_end_month - interval 12 month
+            = cast(all_series.period_end_month - interval 12 month as date)
 )
 
 select * from final
