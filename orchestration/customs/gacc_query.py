@@ -263,11 +263,11 @@ def _parse_row(cell: Callable[[str], str], value_text: str, currency: str) -> di
     return row
 
 
-def _bulk_loader(conn, path: Path):
+def _bulk_loader(conn, paths: Sequence[Path]):
     # Imported here: the bulk path imports this module for the header rules.
-    from orchestration.customs.gacc_query_bulk import clean_file_loader
+    from orchestration.customs.gacc_query_bulk import clean_batch_loader
 
-    return clean_file_loader(conn, path)
+    return clean_batch_loader(conn, paths)
 
 
 GACC_QUERY_CSV = FileKind(

@@ -8,7 +8,7 @@ user can always account for every line of a file they dropped.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,17 @@ class Provenance:
     loaded_at: dt.datetime
 
 
+@dataclass(frozen=True)
+class BulkBatch:
+    """What a kind's bulk loader makes of a batch of files (see FileKind.bulk_loader)."""
+
+    # The files it vouches for (every line good), with their line counts.
+    line_counts: dict[Path, int]
+    # Inserts every line of the given files (all vouched for) into the raw table, each with
+    # its provenance; the caller owns the transaction.
+    insert: Callable[[str, Sequence[tuple[Path, Provenance]]], None]
+
+
 class UnreadableFile(Exception):
     """The file as a whole cannot be read (encoding, layout); it goes to rejected_files."""
 
@@ -54,8 +65,7 @@ class FileKind:
     # Optional second look at the whole file, for formats the first bytes cannot tell apart
     # (two kinds of .xlsx workbook are both ZIP archives).
     confirms: Callable[[Path], bool] | None = None
-    # Optional fast path for big, clean files: a context manager that checks the file and
-    # yields a function inserting all of it into a raw table (returning the row count), or
-    # yields None to have `read` take the file line by line. It may be stricter than `read`,
-    # never looser (see customs/gacc_query_bulk.py).
-    bulk_loader: Callable[[Any, Path], Any] | None = None
+    # Optional fast path for big, clean files: a context manager that checks a batch of files
+    # and yields a BulkBatch; files it does not vouch for are read line by line by `read`.
+    # It may be stricter than `read`, never looser (see customs/gacc_query_bulk.py).
+    bulk_loader: Callable[[Any, Sequence[Path]], Any] | None = None

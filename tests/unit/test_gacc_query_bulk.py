@@ -17,7 +17,7 @@ import pytest
 
 from orchestration.bench import synth
 from orchestration.customs.gacc_query import GACC_QUERY_CSV, recognizes
-from orchestration.customs.gacc_query_bulk import clean_file_loader
+from orchestration.customs.gacc_query_bulk import clean_batch_loader
 from orchestration.landing.kinds import ALL_KINDS
 from orchestration.landing.store import land_kind
 from tests.fixtures.broken_extracts import CASES, gacc, line
@@ -56,8 +56,8 @@ def _landed(tmp_path: Path, landing: Path, kind) -> dict[str, list[tuple]]:
 def _takes_bulk_path(path: Path, tmp_path: Path) -> bool:
     conn = duckdb.connect(str(tmp_path / "probe.duckdb"))
     try:
-        with clean_file_loader(conn, path) as insert_all:
-            return insert_all is not None
+        with clean_batch_loader(conn, [path]) as batch:
+            return path in batch.line_counts
     finally:
         conn.close()
 
@@ -131,3 +131,43 @@ def test_a_generated_export_spanning_many_read_buffers_keeps_every_line_number(t
     bulk = _landed(tmp_path, landing, GACC_QUERY_CSV)
     assert len(bulk["raw"]) == 60_000
     assert bulk == _landed(tmp_path, landing, LINE_BY_LINE)
+
+
+@pytest.mark.slow
+def test_a_batch_of_files_lands_as_each_file_would_line_by_line_and_in_file_order(tmp_path):
+    # GENERATED data: two multi-buffer files read in one statement, around a doubtful file,
+    # a copy of the first under another name and a clean small file, in that name order.
+    landing = tmp_path / "landing"
+    first, second = synth.write_synthetic_gacc(120_000, 2, landing)
+    (landing / f"{first.stem}_b_doubtful.csv").write_bytes(gacc(*CLEAN_FULL_ROWS, line(q1="1e3")))
+    (landing / f"{first.stem}_c_copy.csv").write_bytes(first.read_bytes())
+    (landing / "zz_small.csv").write_bytes(gacc(*CLEAN_FULL_ROWS))
+    paths = sorted(landing.glob("*.csv"))
+    conn = duckdb.connect(str(tmp_path / "probe.duckdb"))
+    try:
+        with clean_batch_loader(conn, paths) as batch:
+            vouched = {path.name for path in batch.line_counts}
+    finally:
+        conn.close()
+    assert vouched == {p.name for p in paths} - {f"{first.stem}_b_doubtful.csv"}
+    bulk = _landed(tmp_path, landing, GACC_QUERY_CSV)
+    assert len(bulk["raw"]) >= 120_000 + 2 * len(CLEAN_FULL_ROWS)
+    assert bulk == _landed(tmp_path, landing, LINE_BY_LINE)
+    conn = duckdb.connect(str(tmp_path / "True.duckdb"), read_only=True)
+    try:
+        # Later files get later (or, within one batch, equal) load times: vintages follow the
+        # file order as when files landed one at a time.
+        assert [
+            row[0]
+            for row in conn.execute(
+                "select source_file from raw.landed_files order by landed_at, source_file"
+            ).fetchall()
+        ] == sorted(
+            p.name for p in landing.iterdir() if p.suffix == ".csv" and "copy" not in p.name
+        )
+        assert (
+            conn.execute("select count(distinct landed_at) from raw.landed_files").fetchone()[0]
+            >= 3
+        )  # the doubtful file splits the batch into runs
+    finally:
+        conn.close()
