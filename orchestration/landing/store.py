@@ -233,9 +233,16 @@ def land_batch(
     file on its own, line by line, where it falls in the order. The order matters because a
     later load time makes a later vintage of a month."""
     hashes = {path: sha256_of(path) for path in paths}
-    with kind.bulk_loader(conn, paths) as batch:
+    # Files landed by an earlier run are only reported: the bulk loader never sees them.
+    new = [path for path in paths if not _already_landed(conn, hashes[path])]
+    for path in paths:
+        if path not in new:
+            report.files_already_landed.append(path.relative_to(root).as_posix())
+    if not new:
+        return
+    with kind.bulk_loader(conn, new) as batch:
         run: list[Path] = []
-        for path in paths:
+        for path in new:
             content_hash = hashes[path]
             repeat = any(hashes[earlier] == content_hash for earlier in run)
             if path in batch.line_counts and not repeat and not _already_landed(conn, content_hash):

@@ -171,3 +171,30 @@ def test_a_batch_of_files_lands_as_each_file_would_line_by_line_and_in_file_orde
         )  # the doubtful file splits the batch into runs
     finally:
         conn.close()
+
+
+def test_files_landed_by_an_earlier_run_are_not_checked_again(tmp_path):
+    # The real bulk loader, wrapped to record which files it is asked to check.
+    asked: list[str] = []
+
+    def recording_loader(conn, paths):
+        asked.extend(path.name for path in paths)
+        return clean_batch_loader(conn, paths)
+
+    kind = dataclasses.replace(GACC_QUERY_CSV, bulk_loader=recording_loader)
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "a.csv").write_bytes(gacc(*CLEAN_FULL_ROWS))
+    conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+    try:
+        assert land_kind(conn, landing, kind, [kind, *ALL_KINDS[1:]]).rows_landed == 4
+        (landing / "b.csv").write_bytes(gacc(*CLEAN_FULL_ROWS[:2]))
+        again = land_kind(conn, landing, kind, [kind, *ALL_KINDS[1:]])
+    finally:
+        conn.close()
+    assert (again.files_already_landed, again.files_landed, again.rows_landed) == (
+        ["a.csv"],
+        ["b.csv"],
+        2,
+    )
+    assert asked == ["a.csv", "b.csv"]
