@@ -55,6 +55,11 @@ sys.path.insert(0, str(ROOT))
 
 from orchestration import settings  # noqa: E402
 from orchestration.bench import synth  # noqa: E402
+from orchestration.customs.gacc_query_bulk import (  # noqa: E402
+    finish_numbered_copy,
+    start_numbered_copy,
+)
+from orchestration.landing.files import sha256_of  # noqa: E402
 
 BENCH_DIR = ROOT / "data" / "bench"
 INPUT_DIR = BENCH_DIR / "input"
@@ -349,10 +354,11 @@ def transcode(source: Path, target: Path) -> str:
     return digest.hexdigest()
 
 
-def _csv_columns_sql(typed: bool = False) -> str:
+def _csv_columns_sql(typed: bool = False, numbered: bool = False) -> str:
     """read_csv's columns: all text, or typed as the floor reads them (month as a date,
-    numbers as doubles with thousands separators)."""
-    columns = dict(CSV_COLUMNS)
+    numbers as doubles with thousands separators); numbered copies start with the line."""
+    columns = {"line": "INTEGER"} if numbered else {}
+    columns.update(CSV_COLUMNS)
     if typed:
         columns.update({name: "DOUBLE" for name in NUMERIC_COLUMNS}, 数据年月="DATE")
     return "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in columns.items()) + "}"
@@ -401,19 +407,15 @@ insert into reference.kg_per_unit values
 # every repeat of a (month, code, partner, trade mode, province) line after its first.
 FLOOR_BATCH_SQL = """
 create or replace temp table incoming as
-with cells as (
-    select row_number() over () as _scan_row, *
+with numbered as (
+    -- Each copy carries its line numbers (iconv piped into awk, as landing makes them), so
+    -- no window numbers the scan.
+    select *
     from read_csv(
         $paths, header = true, columns = {columns}, auto_detect = false, delim = ',',
         quote = '"', escape = '"', thousands = ',', dateformat = '%Y%m', filename = true,
         store_rejects = true
     )
-),
-numbered as (
-    -- The scan keeps file order, so a line's number is its place in its file after the
-    -- header (line 1); the floor does not renumber around lines DuckDB rejected.
-    select *, (_scan_row - min(_scan_row) over (partition by filename) + 2)::integer as line
-    from cells
 ),
 parsed as (
     select
@@ -646,7 +648,7 @@ def floor_main(landing: Path, work: Path, result_path: Path) -> int:
         "insert into reference.unit_value_bounds values (?, ?, ?)",
         [[group, low, high] for group, (low, high) in synth.unit_value_bounds().items()],
     )
-    batch_sql = FLOOR_BATCH_SQL.format(columns=_csv_columns_sql(typed=True))
+    batch_sql = FLOOR_BATCH_SQL.format(columns=_csv_columns_sql(typed=True, numbered=True))
     conn.execute(
         "create temp table batch_files "
         "(filename varchar, source_file varchar, content_hash varchar)"
@@ -654,10 +656,16 @@ def floor_main(landing: Path, work: Path, result_path: Path) -> int:
     ready: queue.Queue[tuple[Path, Path, str] | None] = queue.Queue()
 
     def convert_all() -> None:
+        # The pipeline's numbered UTF-8 copy (iconv | awk in two processes), hashed here
+        # meanwhile.
         try:
             for source in sources:
                 target = utf8_dir / source.name
-                ready.put((source, target, transcode(source, target)))
+                copying = start_numbered_copy(source, target, "gb18030")
+                content_hash = sha256_of(source)
+                if not finish_numbered_copy(source, target, "gb18030", copying):
+                    raise RuntimeError(f"{source}: not GB18030")
+                ready.put((source, target, content_hash))
         finally:
             ready.put(None)
 
@@ -718,7 +726,6 @@ def floor_main(landing: Path, work: Path, result_path: Path) -> int:
         "landing_s": round(landed_s, 3),
         "transform_s": round(transform_s, 3),
         "in_process_s": round(time.perf_counter() - started, 3),
-        "utf8_files": [str(utf8_dir / source.name) for source in sources],
     }
     conn.close()
     result_path.write_text(json.dumps(result, indent=1), encoding="utf-8")
@@ -941,15 +948,21 @@ def guarded(results: dict[str, object], step: str, action: Callable[[], None]) -
     save(results)
 
 
-def utf8_copies(files: list[Path], floor: dict[str, object], work: Path) -> list[Path]:
-    """The floor's UTF-8 copies, or new ones if the floor did not get that far."""
-    copies = [Path(p) for p in floor.get("utf8_files", [])]
-    if copies and all(p.exists() for p in copies):
-        return copies
-    directory = work / "utf8"
+def utf8_copies(files: list[Path], work: Path) -> list[Path]:
+    """Plain UTF-8 copies (no line numbers) for read_csv, made with iconv where there is one
+    (set-up, not timed)."""
+    directory = work / "plain-utf8"
     directory.mkdir(parents=True, exist_ok=True)
+    iconv = shutil.which("iconv")
     for source in files:
-        transcode(source, directory / source.name)
+        target = directory / source.name
+        if iconv:
+            subprocess.run(
+                [iconv, "-f", "GB18030", "-t", "UTF-8", "-o", str(target), str(source)],
+                check=True,
+            )
+        else:
+            transcode(source, target)
     return [directory / source.name for source in files]
 
 
@@ -1057,7 +1070,7 @@ def benchmark(args: argparse.Namespace) -> dict[str, object]:
 
         inputs: Inputs = state["inputs"]
         work = state.get("floor_work") or run_root / "floor"
-        copies = utf8_copies(inputs.files, state.get("floor", {}), Path(work))
+        copies = utf8_copies(inputs.files, Path(work))
         conn = duckdb.connect()
         # DuckDB at its best: dialect and columns given (no sniffing), best of three runs.
         query = (

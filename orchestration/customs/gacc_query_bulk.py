@@ -143,10 +143,12 @@ def _numbered_copies(paths: Sequence[Path], folder: Path) -> dict[Path, tuple[Pa
         except UnreadableFile:
             continue
         target = folder / f"{number}.csv"
-        started.append((path, target, header, encoding, _start_copy(path, target, encoding)))
+        started.append(
+            (path, target, header, encoding, start_numbered_copy(path, target, encoding))
+        )
     staged = {}
     for path, target, header, encoding, processes in started:
-        if _copied(path, target, encoding, processes):
+        if finish_numbered_copy(path, target, encoding, processes):
             staged[path] = (target, header)
     return staged
 
@@ -156,7 +158,7 @@ def _numbered_copies(paths: Sequence[Path], folder: Path) -> dict[Path, tuple[Pa
 NUMBER_LINES = ["-v", "OFS=,", "{ print NR, $0 }"]
 
 
-def _start_copy(source: Path, target: Path, encoding: str) -> list[subprocess.Popen] | None:
+def start_numbered_copy(source: Path, target: Path, encoding: str) -> list[subprocess.Popen] | None:
     """iconv piped into awk writing the numbered copy, in the background; None where either
     is missing. Arguments are passed as a list, never through a shell."""
     iconv, awk = shutil.which("iconv"), shutil.which("awk")
@@ -180,7 +182,7 @@ def _start_copy(source: Path, target: Path, encoding: str) -> list[subprocess.Po
     return [decode, number]
 
 
-def _copied(
+def finish_numbered_copy(
     source: Path, target: Path, encoding: str, processes: list[subprocess.Popen] | None
 ) -> bool:
     if processes is not None:
