@@ -38,6 +38,10 @@ DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"
 LOCAL_DBT_TARGET = "local"
 DBT_TARGETS = (LOCAL_DBT_TARGET, "motherduck")
 
+# Dagster runs steps that are ready at the same time by priority (default 0): the GE checks
+# and the publication wait for the other ready steps.
+LATE_STEP_PRIORITY = -1
+
 # Every asset that writes the warehouse runs in this Dagster concurrency pool (limit 1):
 # DuckDB allows one writer process at a time.
 WAREHOUSE_POOL = "ree_warehouse"

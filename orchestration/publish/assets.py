@@ -38,6 +38,8 @@ def _catalog_markdown(counts: dict[str, int]) -> MetadataValue:
     owners=["team:ree-tracker"],
     pool=settings.WAREHOUSE_POOL,
     metadata={"dagster/column_schema": PUBLISHED_CATALOG_SCHEMA},
+    # Runs after the GE checks that go late (orchestration/quality/checks.py), as before.
+    op_tags={"dagster/priority": str(settings.LATE_STEP_PRIORITY)},
 )
 def published_marts(warehouse: Warehouse) -> MaterializeResult:
     """Read-only copy of every mart in REE_PUBLISH_DIR (DuckDB, and Parquet per mart),

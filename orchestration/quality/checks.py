@@ -54,6 +54,9 @@ def suite_check(spec: SuiteSpec) -> AssetChecksDefinition:
         name=f"ge_{spec.name}",
         description=spec.description or f"Great Expectations suite {spec.path.name}",
         pool=settings.WAREHOUSE_POOL,
+        # Among steps ready at once, the GE checks go last (before publication only), so
+        # that in one process they follow dbt, which imports GE while it waits.
+        op_tags={"dagster/priority": str(settings.LATE_STEP_PRIORITY)},
     )
     def _check(context: AssetCheckExecutionContext, warehouse: Warehouse) -> AssetCheckResult:
         landed_since = (

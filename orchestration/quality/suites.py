@@ -13,7 +13,10 @@ Great Expectations costs seconds to import, so it is imported only inside `valid
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
+import sys
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -172,6 +175,23 @@ def iter_batch_chunks(
         yield _for_ge(chunk)
         if len(chunk) == 0:
             return
+
+
+def import_in_background() -> None:
+    """Start importing Great Expectations on a daemon thread, for a process with seconds to
+    wait anyway: the import costs about 5 s of CPU, and the GE checks that run later in the
+    same process then find it loaded (a check that comes first waits for the import to end,
+    as any second importer of a module does)."""
+    if GREAT_EXPECTATIONS not in sys.modules:
+        threading.Thread(
+            target=importlib.import_module,
+            args=(GREAT_EXPECTATIONS,),
+            name=f"import {GREAT_EXPECTATIONS}",
+            daemon=True,
+        ).start()
+
+
+GREAT_EXPECTATIONS = "great_expectations"
 
 
 def validate(frame: pd.DataFrame, spec: SuiteSpec, today: dt.date | None = None) -> SuiteOutcome:

@@ -18,6 +18,7 @@ from packaging import version
 
 from orchestration import settings
 from orchestration.preview import table_metadata, table_schema
+from orchestration.quality.suites import import_in_background
 from orchestration.resources import Warehouse
 from orchestration.transform.project import dbt_project, ensure_manifest
 
@@ -55,6 +56,9 @@ TRANSLATOR = ReeDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset
 )
 def ree_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
     """Seeds, staging, intermediate and mart models, built and tested in one dbt invocation."""
+    # This process mostly waits for the dbt subprocess; the GE checks that follow in it
+    # (`ree-tracker run` executes every step in one process) need Great Expectations.
+    import_in_background()
     # dbt reads the warehouse path from the environment (profiles.yml); hand it the same
     # resolved path the other assets use.
     os.environ["REE_WAREHOUSE"] = str(warehouse.resolved_path())
