@@ -17,7 +17,11 @@ import pytest
 
 from orchestration.bench import synth
 from orchestration.customs.gacc_query import GACC_QUERY_CSV, recognizes
-from orchestration.customs.gacc_query_bulk import clean_batch_loader
+from orchestration.customs.gacc_query_bulk import (
+    clean_batch_loader,
+    finish_numbered_copy,
+    start_numbered_copy,
+)
 from orchestration.landing.kinds import ALL_KINDS
 from orchestration.landing.store import land_kind
 from tests.fixtures.broken_extracts import CASES, gacc, line
@@ -198,3 +202,36 @@ def test_files_landed_by_an_earlier_run_are_not_checked_again(tmp_path):
         2,
     )
     assert asked == ["a.csv", "b.csv"]
+
+
+@pytest.mark.parametrize(
+    ("content", "encoding"),
+    [
+        (gacc(*CLEAN_FULL_ROWS), "gb18030"),  # CRLF line ends
+        (("\n".join([FULL_HEADER, *CLEAN_FULL_ROWS])).encode("gbk"), "gb18030"),  # no final LF
+        ("\ufeff".encode() + gacc(*CLEAN_FULL_ROWS, encoding="utf-8"), "utf-8"),  # with a BOM
+    ],
+    ids=["gbk-crlf", "gbk-no-final-newline", "utf8-bom"],
+)
+def test_the_python_copy_numbers_lines_as_iconv_and_awk_do(tmp_path, content, encoding):
+    # Where iconv or awk is missing, Python writes the numbered copy; both must agree.
+    source = tmp_path / "export.csv"
+    source.write_bytes(content)
+    copies = {}
+    for name, processes in [
+        ("tools", start_numbered_copy(source, tmp_path / "tools.csv", encoding)),
+        ("python", None),
+    ]:
+        target = tmp_path / f"{name}.csv"
+        assert finish_numbered_copy(source, target, encoding, processes)
+        copies[name] = target.read_bytes()
+    assert copies["tools"] == copies["python"]
+    assert copies["python"].startswith(b"1,")
+    assert copies["python"].count(b"\n") == content.count(b"\n") + (not content.endswith(b"\n"))
+
+
+def test_bytes_that_are_not_gb18030_make_no_copy(tmp_path):
+    source = tmp_path / "export.csv"
+    source.write_bytes(gacc(*CLEAN_FULL_ROWS) + b"\x81\x20\n")  # a lead byte with no trail
+    for processes in (start_numbered_copy(source, tmp_path / "a.csv", "gb18030"), None):
+        assert not finish_numbered_copy(source, tmp_path / "a.csv", "gb18030", processes)
