@@ -242,15 +242,18 @@ def land_batch(
         return
     with kind.bulk_loader(conn, new) as batch:
         run: list[Path] = []
+        seen: set[str] = set()
         for path in new:
             content_hash = hashes[path]
-            repeat = any(hashes[earlier] == content_hash for earlier in run)
-            if path in batch.line_counts and not repeat and not _already_landed(conn, content_hash):
+            if path in batch.line_counts and content_hash not in seen:
                 run.append(path)
-                continue
-            _land_run(conn, kind, batch, run, root, report, hashes)
-            run = []
-            land_file(conn, kind, path, root, report, content_hash)
+            else:
+                # In doubt, or a copy of a file before it in this batch: on its own, after
+                # the files before it (land_file reports a copy as already landed).
+                _land_run(conn, kind, batch, run, root, report, hashes)
+                run = []
+                land_file(conn, kind, path, root, report, content_hash)
+            seen.add(content_hash)
         _land_run(conn, kind, batch, run, root, report, hashes)
 
 
