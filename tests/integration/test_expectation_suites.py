@@ -61,13 +61,25 @@ def test_published_figures_suite_catches_negative_old_and_impossible_changes(pip
 def test_gacc_suite_catches_kilograms_read_as_tonnes_and_future_months(pipeline_run):
     frame = _clean_batch(pipeline_run, "raw_gacc_query_exports")
     frame.loc[frame.index[0], "commodity_month_total_t"] = 120_000_000.0  # 1,000x too big
-    frame.loc[frame.index[1], "period_month"] = dt.date.today() + dt.timedelta(days=62)
+    in_two_months = dt.date.today() + dt.timedelta(days=62)
+    frame.loc[frame.index[1], "period_yyyymm"] = in_two_months.year * 100 + in_two_months.month
     frame.loc[frame.index[2], "value"] = -1.0  # negative value
     outcome = validate(frame, SPECS["raw_gacc_query_exports"])
     failed = _failed(outcome)
     assert ("expect_column_values_to_be_between", "commodity_month_total_t") in failed
-    assert ("expect_column_values_to_be_between", "period_month") in failed
+    assert ("expect_column_values_to_be_between", "period_yyyymm") in failed
     assert ("expect_column_values_to_be_between", "value") in failed
+
+
+def test_gacc_suite_takes_the_current_month_and_refuses_the_next(pipeline_run):
+    # The raw suite compares months as YYYYMM numbers; December's next month is January.
+    frame = _clean_batch(pipeline_run, "raw_gacc_query_exports")
+    december = dt.date(2026, 12, 10)
+    frame.loc[frame.index[0], "period_yyyymm"] = 202612
+    assert validate(frame, SPECS["raw_gacc_query_exports"], today=december).passed
+    frame.loc[frame.index[1], "period_yyyymm"] = 202701
+    outcome = validate(frame, SPECS["raw_gacc_query_exports"], today=december)
+    assert _failed(outcome) == {("expect_column_values_to_be_between", "period_yyyymm"): 1}
 
 
 def test_fact_suite_catches_shares_unit_values_and_partners_above_world(pipeline_run):
