@@ -10,7 +10,7 @@ from dagster import (
 )
 
 from orchestration import settings
-from orchestration.publish.publisher import parquet_folder, parquet_path, publish_marts
+from orchestration.publish.publisher import parquet_folder, parquet_glob, publish_marts
 from orchestration.resources import Warehouse
 from orchestration.transform.assets import mart_keys
 
@@ -47,7 +47,7 @@ def published_marts(warehouse: Warehouse) -> MaterializeResult:
     target = settings.published_db_path()
     counts = publish_marts(warehouse.resolved_path(), target)
     parquet_files = {
-        mart: {"path": str(parquet_path(target, mart)), "rows": rows}
+        mart: {"path": parquet_glob(target, mart), "rows": rows}
         for mart, rows in counts.items()
     }
     return MaterializeResult(

@@ -13,7 +13,14 @@ import pytest
 from dagster import AssetKey
 
 from orchestration import settings
-from orchestration.publish.publisher import parquet_folder, parquet_path, publish_marts
+from orchestration.publish.publisher import (
+    MONTHLY_PARQUET_MARTS,
+    monthly_parquet_folder,
+    parquet_folder,
+    parquet_glob,
+    parquet_path,
+    publish_marts,
+)
 
 
 def _warehouse_with_marts(path, rows: int):
@@ -202,8 +209,19 @@ def test_the_publish_asset_reports_each_parquet_file_and_its_rows(pipeline_run):
     assert metadata["parquet_folder"].value == str(parquet_folder(published))
     assert set(files) == set(rows_per_mart) and "fct_monthly_exports" in files
     for mart, entry in files.items():
-        assert entry["path"] == str(parquet_path(published, mart))
+        assert entry["path"] == parquet_glob(published, mart)
         assert _parquet_rows(entry["path"]) == entry["rows"] == rows_per_mart[mart]
+    # The detail mart's Parquet copy is one file per month, in hive-style month folders.
+    (detail,) = MONTHLY_PARQUET_MARTS
+    months = (
+        duckdb.connect(str(published), read_only=True)
+        .execute(f"select count(distinct period_month) from marts.{detail}")
+        .fetchone()[0]
+    )
+    folders = sorted(p.name for p in monthly_parquet_folder(published, detail).iterdir())
+    assert len(folders) == months >= 1
+    assert all(name.startswith("period_month=") for name in folders)
+    assert not parquet_path(published, detail).exists()
 
 
 def _monthly_warehouse(path):
@@ -212,11 +230,25 @@ def _monthly_warehouse(path):
     conn.execute("create schema if not exists marts")
     conn.execute(
         "create or replace table marts.by_month as "
-        "select case when n % 4 = 3 then null else date '2024-01-01' + to_months(n % 4) end "
-        "as period_month, n, 'line ' || n as label from range(40) as t(n)"
+        "select case when n % 4 = 3 then null else cast(date '2024-01-01' + to_months(n % 4) "
+        "as date) end as period_month, n, 'line ' || n as label from range(40) as t(n)"
     )
     conn.execute("create or replace table marts.flat as select range as n from range(3)")
     conn.close()
+    # Compared and replaced month by month only when period_month is a date.
+    assert _column_type(path, "by_month", "period_month") == "DATE"
+
+
+def _column_type(path, table, column) -> str:
+    conn = duckdb.connect(str(path), read_only=True)
+    try:
+        return conn.execute(
+            "select data_type from information_schema.columns "
+            "where table_name = ? and column_name = ?",
+            [table, column],
+        ).fetchone()[0]
+    finally:
+        conn.close()
 
 
 def _published_rows(published, table):
@@ -266,6 +298,115 @@ def test_a_new_publication_replaces_what_changed_and_equals_the_warehouse(tmp_pa
         rewritten = parquet_path(published, table).stat().st_ino != parquet_before[table]
         assert rewritten == (table == changed), table
     assert not published.stat().st_mode & stat.S_IWUSR
+
+
+def _month_files(published, table) -> dict[str, int]:
+    """Each month file of a monthly mart, by its path under the mart's folder: its inode."""
+    folder = monthly_parquet_folder(published, table)
+    return {str(path.relative_to(folder)): path.stat().st_ino for path in folder.rglob("*")}
+
+
+MONTHLY = frozenset({"by_month"})
+
+
+@pytest.mark.parametrize(
+    ("change", "months_written", "months_gone"),
+    [
+        (
+            "update marts.by_month set label = 'revised' where period_month = date '2024-02-01'",
+            {"2024-02-01"},
+            set(),
+        ),
+        (
+            "insert into marts.by_month values (date '2024-05-01', 100, 'new month')",
+            {"2024-05-01"},
+            set(),
+        ),
+        (
+            "delete from marts.by_month where period_month = date '2024-01-01'",
+            set(),
+            {"2024-01-01"},
+        ),
+        (
+            "update marts.by_month set n = n + 1000 where period_month is null",
+            {"__HIVE_DEFAULT_PARTITION__"},
+            set(),
+        ),
+        (
+            "alter table marts.by_month add column extra varchar default 'x'",
+            {"2024-01-01", "2024-02-01", "2024-03-01", "__HIVE_DEFAULT_PARTITION__"},
+            set(),
+        ),
+    ],
+)
+def test_a_monthly_mart_writes_only_the_parquet_files_of_months_that_changed(
+    tmp_path, change, months_written, months_gone
+):
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "pub" / "ree.duckdb"
+    _monthly_warehouse(warehouse)
+    publish_marts(warehouse, published, monthly_parquet=MONTHLY)
+    before = _month_files(published, "by_month")
+    assert len([name for name in before if name.endswith(".parquet")]) == 4
+    flat_before = parquet_path(published, "flat").stat().st_ino
+
+    conn = duckdb.connect(str(warehouse))
+    conn.execute(change)
+    conn.close()
+    counts = publish_marts(warehouse, published, monthly_parquet=MONTHLY)
+
+    in_parquet = (
+        duckdb.connect()
+        .execute(
+            f"select * exclude (period_month), period_month "
+            f"from read_parquet('{parquet_glob(published, 'by_month', MONTHLY)}')"
+        )
+        .fetchall()
+    )
+    assert sorted(in_parquet, key=repr) == sorted(
+        duckdb.connect(str(warehouse), read_only=True)
+        .execute("select * exclude (period_month), period_month from marts.by_month")
+        .fetchall(),
+        key=repr,
+    )
+    assert len(in_parquet) == counts["by_month"]
+    after = _month_files(published, "by_month")
+    written = {
+        name.split("/")[0].removeprefix("period_month=")
+        for name, inode in after.items()
+        if name.endswith(".parquet") and before.get(name) != inode
+    }
+    gone = {
+        name.removeprefix("period_month=")
+        for name in before
+        if "/" not in name and name not in after
+    }
+    assert (written, gone) == (months_written, months_gone)
+    assert parquet_path(published, "flat").stat().st_ino == flat_before
+    assert not parquet_path(published, "by_month").exists()
+
+
+def test_a_missing_month_file_is_written_again_and_stray_files_go(tmp_path):
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "pub" / "ree.duckdb"
+    _monthly_warehouse(warehouse)
+    publish_marts(warehouse, published, monthly_parquet=MONTHLY)
+    folder = monthly_parquet_folder(published, "by_month")
+    (folder / "period_month=2024-02-01" / "data_0.parquet").unlink()
+    (folder / "period_month=1999-01-01").mkdir()  # a month the mart does not have
+    (parquet_folder(published) / "by_month.parquet").write_bytes(b"the old single-file layout")
+
+    publish_marts(warehouse, published, monthly_parquet=MONTHLY)
+
+    assert _parquet_rows(parquet_glob(published, "by_month", MONTHLY)) == 40
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "period_month=2024-01-01",
+        "period_month=2024-02-01",
+        "period_month=2024-03-01",
+        "period_month=__HIVE_DEFAULT_PARTITION__",
+    ]
+    assert sorted(p.name for p in parquet_folder(published).iterdir()) == [
+        "by_month",
+        "flat.parquet",
+    ]
 
 
 def test_a_previous_publication_duckdb_cannot_open_is_replaced_whole(tmp_path):
