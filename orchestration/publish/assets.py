@@ -47,8 +47,7 @@ def published_marts(warehouse: Warehouse) -> MaterializeResult:
     target = settings.published_db_path()
     counts = publish_marts(warehouse.resolved_path(), target)
     parquet_files = {
-        mart: {"path": parquet_glob(target, mart), "rows": rows}
-        for mart, rows in counts.items()
+        mart: {"path": parquet_glob(target, mart), "rows": rows} for mart, rows in counts.items()
     }
     return MaterializeResult(
         metadata={
