@@ -62,7 +62,7 @@ MONTHLY_PARQUET_MARTS = frozenset({"fct_monthly_exports_detail"})
 
 
 def parquet_path(published: Path, mart: str) -> Path:
-    """A mart's Parquet file; for a monthly mart, the folder of its month folders."""
+    """A mart's single Parquet file (a monthly mart has monthly_parquet_folder instead)."""
     if Path(mart).name != mart or mart.startswith("."):
         raise ValueError(f"mart name {mart!r} cannot be a file name in {parquet_folder(published)}")
     return parquet_folder(published) / f"{mart}.parquet"
@@ -126,7 +126,7 @@ def _fingerprints_sql(relation: str, partition: str) -> str:
 @dataclass(frozen=True)
 class MartChange:
     """What publishing a mart changed: the whole mart (created, or its columns changed), or
-    these months (dates; None for rows without one; [0] for a mart without months)."""
+    these months (dates; None for rows without one; (0,) for a mart without months)."""
 
     whole: bool = False
     months: tuple = ()
@@ -268,7 +268,7 @@ def _write_monthly_parquet(
     months = dict(
         conn.execute(f"select {PARTITION_COLUMN}, count(*) from {relation} group by all").fetchall()
     )
-    on_disk = _monthly_parquet_counts(conn, folder)
+    on_disk = {} if change.whole else _monthly_parquet_counts(conn, folder)
     to_write = [
         month
         for month, rows in months.items()
@@ -302,11 +302,11 @@ def _swap_months(monthly: MonthlyParquet, folder: Path) -> None:
         for written_month in sorted(monthly.written.iterdir()):
             month = folder / written_month.name
             month.mkdir(exist_ok=True)
-            new_files = sorted(written_month.glob("*.parquet"))
-            for new_file in new_files:
-                _seal_and_swap(new_file, month / new_file.name)
+            new_names = sorted(path.name for path in written_month.glob("*.parquet"))
+            for name in new_names:
+                _seal_and_swap(written_month / name, month / name)
             for old_file in month.iterdir():
-                if old_file.name not in {new_file.name for new_file in new_files}:
+                if old_file.name not in new_names:
                     old_file.unlink()
         shutil.rmtree(monthly.written)
     for entry in folder.iterdir():
