@@ -275,6 +275,8 @@ def _write_monthly_parquet(
         if change.whole or month in change.months or on_disk.get(month) != rows
     ]
     names = frozenset(_month_folder_name(month) for month in months)
+    if not months:
+        return _write_empty_month(conn, relation, folder, change)
     if not to_write:
         return MonthlyParquet(written=None, month_folders=names)
     temporary = _temporary_name(folder)
@@ -292,6 +294,23 @@ def _write_monthly_parquet(
     if written != expected:
         raise RuntimeError(f"{table}: {written} rows written to Parquet, {expected} published")
     return MonthlyParquet(written=temporary, month_folders=names)
+
+
+def _write_empty_month(
+    conn: duckdb.DuckDBPyConnection, relation: str, folder: Path, change: MartChange
+) -> MonthlyParquet:
+    """An empty monthly mart keeps one empty file, in the folder of rows without a month, so
+    a reader of the dataset gets its columns and no rows rather than "no files found"."""
+    empty = _month_folder_name(None)
+    if not change and any(folder.glob(f"{empty}/*.parquet")):
+        return MonthlyParquet(written=None, month_folders=frozenset({empty}))
+    temporary = _temporary_name(folder)
+    (temporary / empty).mkdir(parents=True)
+    conn.execute(
+        f"copy (select * from {relation} limit 0) "
+        f"to {attach_literal(temporary / empty / 'data_0.parquet')} (format parquet)"
+    )
+    return MonthlyParquet(written=temporary, month_folders=frozenset({empty}))
 
 
 def _swap_months(monthly: MonthlyParquet, folder: Path) -> None:

@@ -409,6 +409,32 @@ def test_a_missing_month_file_is_written_again_and_stray_files_go(tmp_path):
     ]
 
 
+def test_an_empty_monthly_mart_reads_as_no_rows_until_its_first_month(tmp_path):
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "pub" / "ree.duckdb"
+    _monthly_warehouse(warehouse)
+    conn = duckdb.connect(str(warehouse))
+    conn.execute("delete from marts.by_month")
+    conn.close()
+    publish_marts(warehouse, published, monthly_parquet=MONTHLY)
+    reader = duckdb.connect()
+    dataset = f"read_parquet('{parquet_glob(published, 'by_month', MONTHLY)}')"
+    assert reader.execute(f"select count(*) from {dataset}").fetchone() == (0,)
+    columns = [name for name, *_ in reader.execute(f"describe select * from {dataset}").fetchall()]
+    assert columns == ["period_month", "n", "label"]
+    empty_file = _month_files(published, "by_month")
+    publish_marts(warehouse, published, monthly_parquet=MONTHLY)  # unchanged: not rewritten
+    assert _month_files(published, "by_month") == empty_file
+
+    conn = duckdb.connect(str(warehouse))
+    conn.execute("insert into marts.by_month values (date '2024-05-01', 100, 'first month')")
+    conn.close()
+    publish_marts(warehouse, published, monthly_parquet=MONTHLY)
+    assert sorted(p.name for p in monthly_parquet_folder(published, "by_month").iterdir()) == [
+        "period_month=2024-05-01"
+    ]
+    assert reader.execute(f"select n, label from {dataset}").fetchall() == [(100, "first month")]
+
+
 def test_a_previous_publication_duckdb_cannot_open_is_replaced_whole(tmp_path):
     warehouse, published = tmp_path / "w.duckdb", tmp_path / "pub" / "ree.duckdb"
     _monthly_warehouse(warehouse)
