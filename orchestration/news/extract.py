@@ -34,7 +34,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pycountry
@@ -84,7 +84,8 @@ class PolicyMention:
     """A sentence where a Chinese authority acts on exports, with the date it names.
 
     The date is what lets a mention be tied to an event of the policy timeline; product
-    groups break ties between events announced days apart.
+    groups break ties between events announced days apart. The matching itself is SQL, in
+    the dbt model mart_news_policy_mentions, where the timeline is.
     """
 
     date: dt.date | None
@@ -93,7 +94,6 @@ class PolicyMention:
     sentence: str
     start_char: int
     end_char: int
-    event_id: str | None = None
     product_groups: tuple[str, ...] = field(default=())
     date_precision: str | None = None  # "day", or "month" when only a month is named
 
@@ -395,7 +395,6 @@ _ACTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
         "export controls",
     ),
 )
-_GROUP_SEPARATOR_RE = re.compile(r"[\s-]+")
 _PASSIVE_AGENT_RE = re.compile(r"\b(?:by|from)\s+(?:the\s+|China['’]s\s+)?$", re.I)
 
 # Partner gazetteer. pycountry supplies the official and common names; the aliases cover what
@@ -1417,17 +1416,9 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def extract_policy_mentions(
-    text: str,
-    published: dt.date | None = None,
-    events: Sequence[Mapping[str, object]] | None = None,
-) -> list[PolicyMention]:
-    """Sentences where a Chinese authority acts on exports, dated and matched to events.
-
-    `events` is the policy timeline as plain dicts (event_id, announced_date, effective_date,
-    product_groups) so this module stays free of database access; a mention matches an event
-    announced or taking effect within three days of the date it names.
-    """
+def extract_policy_mentions(text: str, published: dt.date | None = None) -> list[PolicyMention]:
+    """Sentences where a Chinese authority acts on exports, with the date each names (resolved
+    against `published`) and the product groups it concerns."""
     mentions: list[PolicyMention] = []
     seen_sentences: set[str] = set()
     mofcom_seen = False
@@ -1449,7 +1440,6 @@ def extract_policy_mentions(
                 sentence=body,
                 start_char=sentence.start,
                 end_char=sentence.end,
-                event_id=_match_event(date, groups, events) if events else None,
                 product_groups=groups,
                 date_precision=precision,
             )
@@ -1578,45 +1568,3 @@ def _product_groups(body: str) -> tuple[str, ...]:
         if group not in groups:
             groups.append(group)
     return tuple(groups)
-
-
-def _group_key(name: str) -> str:
-    key = _GROUP_SEPARATOR_RE.sub("_", name.strip().lower())
-    return key[:-1] if key.endswith("s") else key
-
-
-def _as_date(value: object) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return None
-
-
-def _match_event(
-    date: dt.date | None,
-    groups: tuple[str, ...],
-    events: Sequence[Mapping[str, object]],
-) -> str | None:
-    """Closest event within three days, preferring one whose products the sentence names."""
-    if date is None:
-        return None
-    wanted = {_group_key(g) for g in groups}
-    best: tuple[bool, int] | None = None
-    best_id: str | None = None
-    for event in events:
-        distances = [
-            abs((d - date).days)
-            for d in (_as_date(event.get("announced_date")), _as_date(event.get("effective_date")))
-            if d is not None
-        ]
-        if not distances or min(distances) > 3:
-            continue
-        event_groups = event.get("product_groups") or []
-        assert isinstance(event_groups, Iterable)
-        fits = bool(wanted & {_group_key(str(g)) for g in event_groups})
-        score = (fits, -min(distances))
-        if best is None or score > best:
-            best = score
-            best_id = str(event.get("event_id"))
-    return best_id

@@ -364,55 +364,23 @@ def test_an_action_by_someone_else_is_not_a_chinese_policy_mention():
     assert extract_policy_mentions(text, dt.date(2025, 9, 19)) == []
 
 
-def _events() -> list[dict[str, object]]:
-    return [
-        {
-            "event_id": "green_channel_eu",
-            "announced_date": dt.date(2025, 6, 7),
-            "effective_date": None,
-            "product_groups": ["rare_earths"],
-        },
-        {
-            "event_id": "gallium_notice",
-            "announced_date": dt.date(2025, 6, 8),
-            "effective_date": None,
-            "product_groups": ["gallium", "germanium"],
-        },
-        {
-            "event_id": "heavy_rare_earth_licences",
-            "announced_date": dt.date(2025, 4, 4),
-            "effective_date": dt.date(2025, 4, 4),
-            "product_groups": ["rare earths", "magnets"],
-        },
-    ]
+# Which event a mention refers to is decided in SQL (mart_news_policy_mentions, whose dbt unit
+# test holds the matching cases); the extractor supplies the date, its precision and the
+# product groups the matching uses.
 
 
-def test_a_mention_matches_the_event_on_its_date():
-    text = "MOFCOM said on June 7 it would set up a green channel for rare earth export licences."
-    (mention,) = extract_policy_mentions(text, dt.date(2025, 6, 11), events=_events())
-    assert mention.event_id == "green_channel_eu"
-
-
-def test_product_words_pick_between_events_within_three_days():
+def test_a_mention_is_dated_to_the_day_it_names_with_its_product_group():
     text = "MOFCOM said on June 9 it would tighten licensing of rare earth exports."
-    (mention,) = extract_policy_mentions(text, dt.date(2025, 6, 11), events=_events())
-    # gallium_notice is one day closer, but the sentence is about rare earths.
-    assert mention.event_id == "green_channel_eu"
-
-
-def test_an_effective_date_within_three_days_matches_and_one_further_off_does_not():
-    near = "China began enforcing export controls on magnets on April 6."
-    far = "China began enforcing export controls on magnets on April 20."
-    (near_mention,) = extract_policy_mentions(near, dt.date(2025, 6, 11), events=_events())
-    (far_mention,) = extract_policy_mentions(far, dt.date(2025, 6, 11), events=_events())
-    assert near_mention.event_id == "heavy_rare_earth_licences"
-    assert far_mention.event_id is None
-
-
-def test_without_events_no_event_is_assigned():
-    text = "MOFCOM said on June 7 it would set up a green channel for rare earth export licences."
     (mention,) = extract_policy_mentions(text, dt.date(2025, 6, 11))
-    assert mention.event_id is None
+    assert (mention.date, mention.date_precision) == (dt.date(2025, 6, 9), "day")
+    assert mention.product_groups == ("rare_earths",)
+
+
+def test_an_enforcement_date_is_dated_to_its_day():
+    text = "China began enforcing export controls on magnets on April 6."
+    (mention,) = extract_policy_mentions(text, dt.date(2025, 6, 11))
+    assert (mention.date, mention.date_precision) == (dt.date(2025, 4, 6), "day")
+    assert mention.product_groups == ("rare_earth_magnets",)
 
 
 # --- cumulative ranges, receiving destinations, "on" comparisons, relative clauses -------------
