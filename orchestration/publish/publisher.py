@@ -268,6 +268,8 @@ def _write_monthly_parquet(
     months = dict(
         conn.execute(f"select {PARTITION_COLUMN}, count(*) from {relation} group by all").fetchall()
     )
+    if not months:
+        return _write_empty_month(conn, relation, folder, change)
     on_disk = {} if change.whole else _monthly_parquet_counts(conn, folder)
     to_write = [
         month
@@ -275,8 +277,6 @@ def _write_monthly_parquet(
         if change.whole or month in change.months or on_disk.get(month) != rows
     ]
     names = frozenset(_month_folder_name(month) for month in months)
-    if not months:
-        return _write_empty_month(conn, relation, folder, change)
     if not to_write:
         return MonthlyParquet(written=None, month_folders=names)
     temporary = _temporary_name(folder)
