@@ -2,8 +2,11 @@
 
 import importlib.metadata
 import os
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -63,7 +66,45 @@ def ree_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehous
     # resolved path the other assets use.
     os.environ["REE_WAREHOUSE"] = str(warehouse.resolved_path())
     invocation = dbt.cli(["build"], context=context)
-    yield from with_table_metadata(context, invocation.stream(), invocation.manifest, warehouse)
+    try:
+        yield from with_table_metadata(context, invocation.stream(), invocation.manifest, warehouse)
+    finally:
+        keep_parse_state(invocation.target_path, parse_state_folder())
+
+
+PARSE_STATE = "partial_parse.msgpack"
+
+
+def parse_state_folder() -> Path:
+    """The folder dagster-dbt seeds each invocation's parse from: DBT_TARGET_PATH, else the
+    project's target/ (its rule, repeated here because dagster-dbt keeps it private)."""
+    folder = Path(os.environ.get("DBT_TARGET_PATH", "target"))
+    return folder if folder.is_absolute() else settings.DBT_PROJECT_DIR / folder
+
+
+def keep_parse_state(invocation_target: Path, project_target: Path) -> None:
+    """Make the parse this dbt invocation saved the one the next invocation starts from.
+
+    dbt saves its parse in its target folder and reuses it next time unless the project's
+    files or the profile changed; the profile holds the warehouse path. dagster-dbt gives every
+    invocation its own target folder, seeded with the project's target/partial_parse.msgpack,
+    which only `dbt parse` (make's manifest rule) writes. So once REE_WAREHOUSE differed from
+    the parse's (another REE_WAREHOUSE, or `make bench`, which parses for its own warehouses),
+    every run parsed the whole project again: about 5 s of the default run's dbt step. Copied
+    back, only the first run after such a change pays. The copy is renamed into place, so a
+    concurrent invocation reads the old file or the new one, never half of one.
+    """
+    saved = invocation_target / PARSE_STATE
+    if not saved.is_file():  # dbt stopped before parsing (e.g. a broken profile)
+        return
+    project_target.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=project_target, prefix=f".{PARSE_STATE}.")
+    os.close(handle)
+    try:
+        shutil.copyfile(saved, temporary)
+        os.replace(temporary, project_target / PARSE_STATE)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
 
 
 def with_table_metadata(

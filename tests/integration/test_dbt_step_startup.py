@@ -63,3 +63,40 @@ def test_the_pipeline_build_reuses_the_parse_make_wrote(tmp_path, parse_args, re
     )
     assert "ree_tracker.products" in listed
     assert (FULL_REPARSE in listed) is reparses
+
+
+def test_the_dbt_step_leaves_its_parse_for_the_next_run(pipeline_run, tmp_path, monkeypatch):
+    from dagster import DagsterInstance, materialize
+
+    from orchestration.resources import Warehouse
+    from orchestration.transform.assets import ree_dbt_models
+
+    # The parse the step starts from was made for another warehouse, as `make bench` or a
+    # run with another REE_WAREHOUSE leaves it.
+    parse_folder = tmp_path / "target"
+    subprocess.run(
+        [str(settings.dbt_executable()), *dbt_parse_args(), "--target-path", str(parse_folder)],
+        env={**settings.dbt_env(), "REE_WAREHOUSE": str(tmp_path / "another.duckdb")},
+        check=True,
+        capture_output=True,
+    )
+    warehouse = tmp_path / "warehouse.duckdb"
+    warehouse.write_bytes(pipeline_run.paths.warehouse.read_bytes())
+    monkeypatch.setenv("REE_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("DBT_TARGET_PATH", str(parse_folder))
+
+    logs = []
+    for _ in range(2):
+        before = set(parse_folder.glob("ree_dbt_models-*"))
+        result = materialize(
+            [ree_dbt_models],
+            resources={"dbt": dbt_resource(), "warehouse": Warehouse()},
+            instance=DagsterInstance.ephemeral(),
+        )
+        assert result.success
+        (invocation,) = set(parse_folder.glob("ree_dbt_models-*")) - before
+        logs.append((invocation / "dbt.log").read_text(encoding="utf-8"))
+    # The first run is the case without the copy-back: the saved parse does not fit.
+    assert FULL_REPARSE in logs[0]
+    assert FULL_REPARSE not in logs[1]
+    assert "Partial parsing enabled" in logs[1]
