@@ -125,9 +125,11 @@ def _gated(first_chars: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 
 # Month names are matched case-sensitively so the modal "may" and the verb "march" stay out.
+# Only an abbreviation takes a dot: after a full name it ends the sentence, and "in October.
+# 2025-12-30" (a feed item's date line) is not October 2025.
 _M = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Sept|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)(?![A-Za-z])\.?"
+    r"(?:(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)(?![A-Za-z])|(?:Sept|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)(?![A-Za-z])\.?)"
 )
 _Y = r"(?:19|20)\d{2}(?!\d)"
 _YEAR_TAIL = (
@@ -958,10 +960,12 @@ def extract_claims(text: str, published: dt.date | None = None) -> list[FigureCl
     atoms = _non_overlapping([*_period_atoms(text), *_figure_atoms(text)])
     buckets = _bucket(atoms, sentences)
     ctx = _Context(first_product=next((str(a.value) for a in atoms if a.kind == "product"), None))
+    items = _feed_items(text)
     drafts: list[_Draft] = []
     for sentence, sentence_atoms in zip(sentences, buckets, strict=True):
-        drafts.extend(_claims_in_sentence(text, sentence, sentence_atoms, published, ctx))
-        _update_context(text, sentence, sentence_atoms, published, ctx)
+        anchor = _date_of(sentence.start, items, published)
+        drafts.extend(_claims_in_sentence(text, sentence, sentence_atoms, anchor, ctx))
+        _update_context(text, sentence, sentence_atoms, anchor, ctx)
     return _finalise(drafts)
 
 
@@ -1404,6 +1408,41 @@ def publication_date_from(text: str, filename: str | None) -> dt.date | None:
     return None
 
 
+_DATE_LINE_RE = re.compile(r"(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})")
+
+
+def _feed_items(text: str) -> list[tuple[int, int, dt.date]]:
+    """(start, end, date) of each stretch of text that a date on a line of its own closes.
+
+    Saved news pages often end with the site's feed ("News Stream"): items of a headline and a
+    paragraph, each followed by its own date line. Such an item's "in October" is the October
+    before its date, not before the article's (a December item in a July article). A stretch
+    starts after the previous blank line or date line, so the article's own paragraphs, which
+    blank lines separate, keep the article's date.
+    """
+    items: list[tuple[int, int, dt.date]] = []
+    block_start = line_start = 0
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if not stripped:
+            block_start = line_start + len(line)
+        elif (m := _DATE_LINE_RE.fullmatch(stripped)) is not None:
+            date = _safe_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+            if date is not None:
+                items.append((block_start, line_start, date))
+                block_start = line_start + len(line)
+        line_start += len(line)
+    return items
+
+
+def _date_of(position: int, items: list[tuple[int, int, dt.date]], published: dt.date | None):
+    """The date that relative dates at `position` resolve against: its feed item's, if any."""
+    for start, end, date in items:
+        if start <= position < end:
+            return date
+    return published
+
+
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:
     try:
         return dt.date(year, month, day)
@@ -1422,6 +1461,7 @@ def extract_policy_mentions(text: str, published: dt.date | None = None) -> list
     mentions: list[PolicyMention] = []
     seen_sentences: set[str] = set()
     mofcom_seen = False
+    items = _feed_items(text)
     for sentence in _split_sentences(text):
         body = text[sentence.start : sentence.end]
         found = _actor_and_action(body, mofcom_seen)
@@ -1430,7 +1470,7 @@ def extract_policy_mentions(text: str, published: dt.date | None = None) -> list
         if found is None or body in seen_sentences:
             continue
         seen_sentences.add(body)
-        date, precision = _policy_date(body, published)
+        date, precision = _policy_date(body, _date_of(sentence.start, items, published))
         groups = _product_groups(body)
         mentions.append(
             PolicyMention(

@@ -145,3 +145,13 @@ def test_policy_mentions_are_matched_to_events_of_the_timeline(pipeline_run):
     assert matched["2025-04-01 month"] == "mofcom_gacc_2025_18"  # "restrictions in April"
     assert matched["2025-06-07 day"] == "mofcom_green_channel_2025_06_07"  # "on June 7"
     assert unmatched_day == (1,)  # a survey date is not an event
+    # The July article's feed item dated 2025-12-31 says "in October": October 2025, whose
+    # rare-earth measures it matches, not Decree 785 of October 2024.
+    assert "2024-10-01 month" not in matched
+    october_9_announcements = {
+        "mofcom_gacc_2025_55_56",
+        "mofcom_gacc_2025_57_58",
+        "mofcom_2025_61",
+        "mofcom_2025_62",
+    }
+    assert matched["2025-10-01 month"] in october_9_announcements

@@ -359,6 +359,39 @@ def test_a_start_date_can_lie_after_publication():
     assert mention.date == dt.date(2026, 1, 1)
 
 
+# A saved page often ends with the site's feed: items of a headline and a paragraph, each
+# followed by its own date line. Months without a year in an item count back from its date.
+FEED_PAGE = (
+    "Beijing imposed export controls on heavy rare earths in April, officials said.\n"
+    "\n"
+    "Latest\n"
+    "Silver curbs to widen next year\n"
+    "MOFCOM announced in October that silver exporters would need state licences.\n"
+    "2025-12-30\n"
+    "Gallium sales slump\n"
+    "MOFCOM tightened gallium export licensing in June, traders said.\n"
+    "2025-07-15\n"
+)
+
+
+def test_a_feed_item_resolves_its_months_against_its_own_date_line():
+    mentions = extract_policy_mentions(FEED_PAGE, dt.date(2025, 7, 20))
+    dates = {m.product_groups: (m.date, m.date_precision) for m in mentions}
+    assert dates == {
+        # the article's own paragraph keeps the article's date
+        ("rare_earths",): (dt.date(2025, 4, 1), "month"),
+        # against the article's date (July 2025) this October would be October 2024
+        ("silver",): (dt.date(2025, 10, 1), "month"),
+        ("gallium_germanium",): (dt.date(2025, 6, 1), "month"),
+    }
+
+
+def test_a_feed_items_figures_take_their_year_from_its_date_line():
+    text = "Market wrap\nRare earth exports reached 6,100 tonnes in October.\n2025-12-30\n"
+    claim = _only(extract_claims(text, dt.date(2025, 7, 20)))
+    assert (claim.period_start, claim.period_end) == ("2025-10", "2025-10")
+
+
 def test_an_action_by_someone_else_is_not_a_chinese_policy_mention():
     text = "A House panel urged the administration to restrict landing rights of Chinese airlines."
     assert extract_policy_mentions(text, dt.date(2025, 9, 19)) == []
