@@ -38,6 +38,10 @@ DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"
 LOCAL_DBT_TARGET = "local"
 DBT_TARGETS = (LOCAL_DBT_TARGET, "motherduck")
 
+# dagster-dbt gives every dbt invocation its own folder in dbt_project/target (manifest,
+# compiled SQL, run results, dbt.log: about 7 MB); the dbt step keeps the newest this many.
+DBT_RUN_FOLDERS_KEPT = 10
+
 # Dagster runs steps that are ready at the same time by priority (default 0): the GE checks
 # and the publication wait for the other ready steps.
 LATE_STEP_PRIORITY = -1

@@ -1,5 +1,6 @@
 """dbt models, seeds and tests as Dagster assets and asset checks."""
 
+import contextlib
 import importlib.metadata
 import os
 import shutil
@@ -70,6 +71,7 @@ def ree_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehous
         yield from with_table_metadata(context, invocation.stream(), invocation.manifest, warehouse)
     finally:
         keep_parse_state(invocation.target_path, parse_state_folder())
+        prune_run_folders(invocation.target_path, settings.DBT_RUN_FOLDERS_KEPT)
 
 
 PARSE_STATE = "partial_parse.msgpack"
@@ -105,6 +107,24 @@ def keep_parse_state(invocation_target: Path, project_target: Path) -> None:
         os.replace(temporary, project_target / PARSE_STATE)
     finally:
         Path(temporary).unlink(missing_ok=True)
+
+
+def prune_run_folders(current: Path, keep: int) -> None:
+    """Remove all but the newest `keep` folders of this step's earlier dbt invocations.
+
+    dagster-dbt names them <step>-<run id>-<random> beside the current one and never removes
+    any: a pipeline on a schedule or the landing sensor would fill the disk. The newest stay
+    for reading a recent run's dbt.log or compiled SQL.
+    """
+    step = current.name.split("-", 1)[0]
+    earlier = []
+    for folder in current.parent.glob(f"{step}-*"):
+        with contextlib.suppress(FileNotFoundError):  # removed meanwhile: nothing to do
+            if folder.is_dir() and folder != current:
+                earlier.append((folder.stat().st_mtime, folder))
+    earlier.sort(reverse=True)
+    for _, folder in earlier[max(keep - 1, 0) :]:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def with_table_metadata(

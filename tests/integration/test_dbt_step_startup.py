@@ -8,7 +8,9 @@ get slower. These tests fail instead.
 from __future__ import annotations
 
 import inspect
+import os
 import subprocess
+import time
 
 import pytest
 from dagster_dbt import DbtCliResource
@@ -65,7 +67,7 @@ def test_the_pipeline_build_reuses_the_parse_make_wrote(tmp_path, parse_args, re
     assert (FULL_REPARSE in listed) is reparses
 
 
-def test_the_dbt_step_leaves_its_parse_for_the_next_run(pipeline_run, tmp_path, monkeypatch):
+def test_the_dbt_step_leaves_its_parse_and_its_newest_run_folders(pipeline_run, tmp_path, monkeypatch):
     from dagster import DagsterInstance, materialize
 
     from orchestration.resources import Warehouse
@@ -84,6 +86,13 @@ def test_the_dbt_step_leaves_its_parse_for_the_next_run(pipeline_run, tmp_path, 
     warehouse.write_bytes(pipeline_run.paths.warehouse.read_bytes())
     monkeypatch.setenv("REE_WAREHOUSE", str(warehouse))
     monkeypatch.setenv("DBT_TARGET_PATH", str(parse_folder))
+    # Earlier invocations' folders, oldest first, and one that is not the step's.
+    earlier = [parse_folder / f"ree_dbt_models-old{n:02}-abc" for n in range(12)]
+    for age, folder in enumerate(reversed(earlier), start=1):
+        folder.mkdir()
+        os.utime(folder, (time.time() - 3600 * age,) * 2)
+    unrelated = parse_folder / "compiled"
+    unrelated.mkdir(exist_ok=True)
 
     logs = []
     for _ in range(2):
@@ -100,3 +109,8 @@ def test_the_dbt_step_leaves_its_parse_for_the_next_run(pipeline_run, tmp_path, 
     assert FULL_REPARSE in logs[0]
     assert FULL_REPARSE not in logs[1]
     assert "Partial parsing enabled" in logs[1]
+    # The newest folders stay (both runs' among them); older ones of the step go.
+    kept = sorted(parse_folder.glob("ree_dbt_models-*"))
+    assert len(kept) == settings.DBT_RUN_FOLDERS_KEPT
+    assert set(earlier[-(settings.DBT_RUN_FOLDERS_KEPT - 2) :]) < set(kept)
+    assert unrelated.is_dir()
