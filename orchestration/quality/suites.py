@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import json
+import multiprocessing
 import sys
 import threading
 from collections.abc import Iterable, Iterator
@@ -184,7 +185,14 @@ def import_in_background() -> None:
     """Start importing Great Expectations on a daemon thread, for a process with seconds to
     wait anyway: the import costs about 5 s of CPU, and the GE checks that run later in the
     same process then find it loaded (a check that comes first waits for the import to end,
-    as any second importer of a module does)."""
+    as any second importer of a module does).
+
+    Not in a child process of Python's multiprocessing: that is how Dagster's multiprocess
+    executor (the UI's default) runs each step, so the checks run in other processes and the
+    import would only take CPU from the dbt build beside it.
+    """
+    if multiprocessing.parent_process() is not None:
+        return
     if GREAT_EXPECTATIONS not in sys.modules:
         threading.Thread(
             target=importlib.import_module,

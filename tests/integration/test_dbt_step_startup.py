@@ -67,7 +67,9 @@ def test_the_pipeline_build_reuses_the_parse_make_wrote(tmp_path, parse_args, re
     assert (FULL_REPARSE in listed) is reparses
 
 
-def test_the_dbt_step_leaves_its_parse_and_its_newest_run_folders(pipeline_run, tmp_path, monkeypatch):
+def test_the_dbt_step_leaves_its_parse_and_its_newest_run_folders(
+    pipeline_run, tmp_path, monkeypatch
+):
     from dagster import DagsterInstance, materialize
 
     from orchestration.resources import Warehouse
