@@ -3,6 +3,7 @@ import hashlib
 import duckdb
 
 from orchestration.customs.gacc_query import GACC_QUERY_CSV
+from orchestration.landing.files import sha256_of
 from orchestration.landing.kinds import ALL_KINDS
 from orchestration.landing.store import land_kind
 from tests.fixtures.gacc_files import (
@@ -100,3 +101,37 @@ def test_a_recognized_but_unreadable_file_goes_to_rejected_files(tmp_path):
     assert landed == 0
     assert "renamed.csv" in report.files_rejected
     assert "第一数量" in report.files_rejected["renamed.csv"]
+
+
+def test_files_landed_before_are_not_read_again_unless_they_change(tmp_path, monkeypatch):
+    from orchestration.landing import store
+
+    landing = tmp_path / "landing"
+    march = write_gacc_file(landing / "march.csv", FULL_HEADER, CLEAN_FULL_ROWS)
+    write_gacc_file(landing / "april.csv", FULL_HEADER, CLEAN_FULL_ROWS[:2])
+    (landing / "notes.txt").write_text("not an extract\n")
+    hashed = []
+
+    def counting_sha256_of(path):
+        hashed.append(path.name)
+        return sha256_of(path)
+
+    monkeypatch.setattr(store, "sha256_of", counting_sha256_of)
+    _land(tmp_path, landing)
+    assert sorted(hashed) == ["april.csv", "march.csv", "notes.txt"]
+
+    hashed.clear()
+    second, rows = _land(tmp_path, landing)
+    assert hashed == []  # size and time unchanged: known without reading
+    assert sorted(second.files_already_landed) == ["april.csv", "march.csv"]
+    assert second.unrecognized_files == ["notes.txt"]
+
+    # The same size, new content: a revised quantity with as many digits.
+    revised = march.read_bytes().replace(b'"80,500"', b'"80,600"')
+    assert len(revised) == march.stat().st_size and revised != march.read_bytes()
+    march.write_bytes(revised)
+    hashed.clear()
+    third, rows_after_revision = _land(tmp_path, landing)
+    assert hashed == ["march.csv"]
+    assert third.files_landed == ["march.csv"]
+    assert rows_after_revision == rows + len(CLEAN_FULL_ROWS)
