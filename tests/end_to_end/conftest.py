@@ -50,6 +50,19 @@ def start_run(paths: PipelinePaths) -> subprocess.Popen:
     )
 
 
+def parse_dbt_for(paths: PipelinePaths) -> None:
+    """Parse the dbt project for these paths' warehouse, as `make`'s manifest rule does for
+    the configured one, so the runs' dbt steps start from a parse that fits."""
+    from orchestration.transform.project import dbt_parse_args
+
+    subprocess.run(
+        [str(settings.dbt_executable()), *dbt_parse_args()],
+        env={**settings.dbt_env(), **pipeline_env(paths)},
+        check=True,
+        capture_output=True,
+    )
+
+
 def run_to_completion(paths: PipelinePaths) -> None:
     process = start_run(paths)
     assert process.wait(timeout=600) == 0, "pipeline run failed"
