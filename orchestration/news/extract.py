@@ -1408,9 +1408,6 @@ def publication_date_from(text: str, filename: str | None) -> dt.date | None:
     return None
 
 
-_DATE_LINE_RE = re.compile(r"(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})")
-
-
 def _feed_items(text: str) -> list[tuple[int, int, dt.date]]:
     """(start, end, date) of each stretch of text that a date on a line of its own closes.
 
@@ -1426,7 +1423,7 @@ def _feed_items(text: str) -> list[tuple[int, int, dt.date]]:
         stripped = line.strip()
         if not stripped:
             block_start = line_start + len(line)
-        elif (m := _DATE_LINE_RE.fullmatch(stripped)) is not None:
+        elif (m := _ISO_DATE_RE.fullmatch(stripped)) is not None:
             date = _safe_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
             if date is not None:
                 items.append((block_start, line_start, date))
@@ -1435,7 +1432,9 @@ def _feed_items(text: str) -> list[tuple[int, int, dt.date]]:
     return items
 
 
-def _date_of(position: int, items: list[tuple[int, int, dt.date]], published: dt.date | None):
+def _date_of(
+    position: int, items: list[tuple[int, int, dt.date]], published: dt.date | None
+) -> dt.date | None:
     """The date that relative dates at `position` resolve against: its feed item's, if any."""
     for start, end, date in items:
         if start <= position < end:
