@@ -26,10 +26,18 @@ UNIT_BY_NAME_SUFFIX = (
     ("_usd", "(USD)"),
     ("_cny", "(CNY)"),
     ("_at", "(UTC)"),
+    ("_kg", "(kg)"),
     ("_t", "(t)"),
 )
 # Units of numeric columns whose name carries none.
-UNITS_OF_OTHER_NUMBERS = ("(months)", "(count)", "(characters)", "(line number)", "(score 0-1)")
+UNITS_OF_OTHER_NUMBERS = (
+    "(months)",
+    "(count)",
+    "(reported unit)",
+    "(characters)",
+    "(line number)",
+    "(score 0-1)",
+)
 NUMERIC_TYPES = {
     "tinyint",
     "smallint",

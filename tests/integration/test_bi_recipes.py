@@ -42,7 +42,7 @@ DEFAULT_PUBLISH_DIR = "data/published/"
 URL_PUBLISH_DIR = "/path/to/ree-tracker/data/published/"
 VENV_BIN = ".venv/bin/"
 # rare_earths_total, WLD, May 2025: GACC's figure as reported
-# (data/landing/published_figures/reported_monthly_figures.csv, row
+# (data/landing/published_figures/reported_figures.csv, row
 # rare_earths_total-WLD-2025-05).
 KNOWN_ROW = ("2025-05-01", 5864.6)
 ROWS_MARKER = "RECIPE-ROWS "

@@ -47,12 +47,12 @@ def test_suite_passes_on_the_pipeline_output(pipeline_run, name):
 
 def test_published_figures_suite_catches_negative_old_and_impossible_changes(pipeline_run):
     frame = _clean_batch(pipeline_run, "raw_published_figures")
-    frame.loc[frame.index[0], "quantity_t"] = -5.0  # negative tonnage
+    frame.loc[frame.index[0], "quantity"] = -5.0  # negative quantity
     frame.loc[frame.index[1], "period_start_month"] = dt.date(1985, 1, 1)  # before 1990
     frame.loc[frame.index[2], "reported_mom_change_pct"] = -140.0  # below -100%
     outcome = validate(frame, SPECS["raw_published_figures"])
     failed = _failed(outcome)
-    assert failed[("expect_column_values_to_be_between", "quantity_t")] == 1
+    assert failed[("expect_column_values_to_be_between", "quantity")] == 1
     assert failed[("expect_column_values_to_be_between", "period_start_month")] == 1
     assert failed[("expect_column_values_to_be_between", "reported_mom_change_pct")] == 1
     assert outcome.failing_rows == 3
@@ -129,9 +129,9 @@ def test_a_failing_suite_check_in_dagster_reports_failing_rows_and_example_value
     broken = tmp_path / "broken.duckdb"
     shutil.copy(pipeline_run.paths.warehouse, broken)
     conn = duckdb.connect(str(broken))
-    # Two negative tonnages: impossible, and what the suite's quantity_t expectation guards.
+    # Two negative quantities: impossible, and what the suite's quantity expectation guards.
     conn.execute(
-        "update raw.published_figures set quantity_t = -5.5 where figure_id in "
+        "update raw.published_figures set quantity = -5.5 where figure_id in "
         "(select figure_id from raw.published_figures order by figure_id limit 2)"
     )
     conn.close()
@@ -155,9 +155,9 @@ def test_a_failing_suite_check_in_dagster_reports_failing_rows_and_example_value
     assert metadata["failing_rows"].value == 2
     assert metadata["failed_expectations"].value == 1
     (failure,) = metadata["failing_examples"].value
-    assert failure["column"] == "quantity_t" and failure["failing_rows"] == 2
+    assert failure["column"] == "quantity" and failure["failing_rows"] == 2
     assert failure["examples"] == ["-5.5", "-5.5"]
-    assert "| quantity_t | 2 | -5.5, -5.5 |" in metadata["failures"].value
+    assert "| quantity | 2 | -5.5, -5.5 |" in metadata["failures"].value
 
     # The same check on the pipeline's own output passes and lists no failures.
     clean = (

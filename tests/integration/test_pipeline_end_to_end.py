@@ -58,14 +58,14 @@ def test_april_2025_control_is_in_force_from_april_to_october(published):
         "list_contains(measures_in_force, 'mofcom_gacc_2025_18') "
         "from marts.mart_policy_annotated_series "
         "where partner_iso3 = 'WLD' and period_month between '2025-04-01' and '2025-10-01' "
-        "and product_group in ('rare_earths', 'rare_earth_magnets')"
+        "and series_id in ('rare_earths_total', '850511')"
     ).fetchall()
     assert len(rows) == 14
     assert all(in_force for _, _, in_force in rows), rows
     march = published.execute(
         "select list_contains(measures_in_force, 'mofcom_gacc_2025_18') "
         "from marts.mart_policy_annotated_series where partner_iso3 = 'WLD' "
-        "and product_group = 'rare_earths' and period_month = '2025-03-01'"
+        "and series_id = 'rare_earths_total' and period_month = '2025-03-01'"
     ).fetchone()
     assert march == (False,)
 
@@ -77,9 +77,12 @@ def test_combined_january_february_release_stays_one_marked_row(published):
         "'rare_earths_total' and partner_iso3 = 'WLD' and month(period_month) in (1, 2) "
         "order by 1"
     ).fetchall()
+    # 2025: January and February are each reported on their own, so the months stand and
+    # the combined figure gives way; 2026's combined release still compares with them.
     assert rows == [
         ("2024-01", 2, True, None),
-        ("2025-01", 2, True, -3.0),
+        ("2025-01", 1, False, None),
+        ("2025-02", 1, False, None),
         ("2026-01", 2, True, 22.9),
     ]
 

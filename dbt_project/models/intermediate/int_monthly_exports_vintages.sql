@@ -1,7 +1,7 @@
 with
 
 published as (
-    select * from {{ ref('stg_published_figures__figures') }}
+    select * from {{ ref('int_reported_figures_monthly') }}
 ),
 
 preliminary as (
@@ -24,17 +24,16 @@ hs6_products as (
 -- Each landed file is a release ("vintage") of the grains it holds, dated by when it landed.
 published_vintages as (
     select
-        period_start_month as period_month,
+        period_month,
         months_covered,
-        product_code,
+        series_id as product_code,
         partner_iso3,
         'published_figures' as source,
         quantity_t,
         cast(null as double) as value_usd,
-        source_url as source_ref,
+        source_ref,
         loaded_at as vintage_at
     from published
-    where period_kind in ('month', 'combined_jan_feb')
 ),
 
 gacc_detailed_vintages as (

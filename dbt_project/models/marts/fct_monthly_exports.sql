@@ -12,6 +12,10 @@ partners as (
     select * from {{ ref('dim_partner') }}
 ),
 
+published_months as (
+    select * from {{ ref('int_reported_figures_monthly') }}
+),
+
 world as (
     select
         period_month,
@@ -50,6 +54,9 @@ final as (
         ) as share_of_world_pct,
         cast(exports.source as varchar) as source,
         cast(exports.source_ref as varchar) as source_ref,
+        -- reported, zero_over_span ("no shipments since October") or derived_from_cumulative
+        -- (two reported January-to-month figures a month apart).
+        cast(coalesce(published_months.figure_basis, 'reported') as varchar) as figure_basis,
         cast(exports.vintages as integer) as vintages,
         cast(exports.vintage_at as timestamp) as latest_vintage_at
     from exports
@@ -57,6 +64,12 @@ final as (
         on exports.product_code = products.product_code
     left join partners
         on exports.partner_iso3 = partners.partner_iso3
+    left join published_months
+        on
+            exports.source = 'published_figures'
+            and exports.period_month = published_months.period_month
+            and exports.product_code = published_months.series_id
+            and exports.partner_iso3 = published_months.partner_iso3
     left join world
         on
             exports.period_month = world.period_month

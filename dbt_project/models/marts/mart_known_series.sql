@@ -4,12 +4,9 @@ exports as (
     select * from {{ ref('fct_monthly_exports') }}
 ),
 
-published_figures as (
-    select * from {{ ref('int_published_figures_latest') }}
-),
-
-alternative_series as (
-    select * from {{ ref('alternative_series') }}
+reported_figures as (
+    select * from {{ ref('fct_reported_figures') }}
+    where is_selected and quantity_t is not null
 ),
 
 monthly as (
@@ -25,10 +22,11 @@ monthly as (
     from exports
 ),
 
--- Year-to-date and annual totals as published; monthly figures are already in the fact.
+-- Customs figures for longer periods as published (January to a month, quarters, halves,
+-- years, spans); monthly figures are already in the fact.
 cumulative as (
     select
-        product_code as series_code,
+        series_id as series_code,
         'customs' as series_kind,
         partner_iso3,
         period_start_month,
@@ -36,22 +34,26 @@ cumulative as (
         quantity_t,
         'published_figures' as source,
         source_url as source_ref
-    from published_figures
-    where period_kind not in ('month', 'combined_jan_feb')
+    from reported_figures
+    where
+        series_kind = 'customs'
+        and flow = 'export'
+        and period_kind not in ('month', 'combined_jan_feb')
 ),
 
 -- Press series that are not customs series (e.g. Bloomberg's "rare-earth products").
 alternatives as (
     select
-        series_code,
+        series_id as series_code,
         'alternative' as series_kind,
         partner_iso3,
-        cast(strptime(period_month, '%Y-%m') as date) as period_start_month,
-        cast(strptime(period_month, '%Y-%m') as date) as period_end_month,
+        period_start_month,
+        period_end_month,
         quantity_t,
         series_name as source,
-        coalesce(source_url, note) as source_ref
-    from alternative_series
+        source_url as source_ref
+    from reported_figures
+    where series_kind = 'press_aggregate'
 ),
 
 all_series as (
