@@ -1,30 +1,39 @@
 """The reader of China's exports by partner as a third-party table (layout of
-qennis/ChinaCriticalMineralComtrade's deep_dive_hs6_monthly.csv), on fixture files written
-for these tests (invented numbers)."""
+qennis/ChinaCriticalMineralComtrade's deep_dive_hs6_monthly.csv): on fixture files written
+for these tests (invented numbers) and on the real table embedded in data/landing/comtrade/."""
 
 from __future__ import annotations
 
 import datetime as dt
 import shutil
 
+import duckdb
 import pytest
 
 from orchestration.comtrade.partner_table import (
     COMTRADE_PARTNER_TABLE,
+    KNOWN_RELEASES,
     NO_WEIGHT,
     ORIGIN,
     read,
     recognizes,
 )
-from orchestration.comtrade.readers import RAW_COLUMNS
+from orchestration.comtrade.readers import COMTRADE_KINDS, RAW_COLUMNS
 from orchestration.landing.contract import UnreadableFile
 from orchestration.landing.files import read_head
 from orchestration.landing.kinds import ALL_KINDS
-from orchestration.landing.store import identify
+from orchestration.landing.store import identify, land_kinds
+from tests.conftest import EMBEDDED_LANDING
 from tests.fixtures.comtrade.replay_server import EXPORTS_CSV, EXPORTS_JUNE, FIXTURES
 
 CLEAN = FIXTURES / "test_data_partner_table_clean.csv"
 BROKEN = FIXTURES / "test_data_partner_table_broken.csv"
+EMBEDDED = EMBEDDED_LANDING / "comtrade" / "qennis_deep_dive_hs6_monthly_2017-2024.csv"
+EMBEDDED_URL = (
+    "https://github.com/qennis/ChinaCriticalMineralComtrade/blob/"
+    "b722e75272c9d44837b3cd304d1a336f50624773/data_output/tables/deep_dive_hs6_monthly.csv"
+)
+COMTRADE_FILE_KINDS = (*COMTRADE_KINDS, COMTRADE_PARTNER_TABLE)
 
 
 def _by_partner(parsed) -> dict[str, dict]:
@@ -35,7 +44,7 @@ def test_the_table_is_recognized_by_its_header_whatever_its_name(tmp_path):
     renamed = tmp_path / "export.txt"
     shutil.copy(CLEAN, renamed)
     others = [kind for kind in ALL_KINDS if kind is not COMTRADE_PARTNER_TABLE]
-    for path in (CLEAN, BROKEN, renamed):
+    for path in (CLEAN, BROKEN, EMBEDDED, renamed):
         head = read_head(path)
         assert identify(head, ALL_KINDS) is COMTRADE_PARTNER_TABLE, path.name
         assert [kind.name for kind in others if kind.recognizes(head)] == [], path.name
@@ -159,3 +168,50 @@ def test_a_day_other_than_the_first_a_repeated_line_and_a_short_line_are_quarant
     ]
     assert "repeats the month, partner and hs6 of row 2" in parsed.rejects[0].reason
     assert len(parsed.rows) == 2
+
+
+def test_the_embedded_table_reads_every_line_of_its_three_codes_and_names_its_release():
+    parsed = read(EMBEDDED)
+    lines = EMBEDDED.read_text(encoding="utf-8").splitlines()
+    assert len(lines) - 1 == 6442 == len(parsed.rows) + len(parsed.rejects)
+    assert {row["cmd_code"] for row in parsed.rows} == {"250410", "380110", "811292"}
+    assert {row["source_ref"] for row in parsed.rows} == {f"{EMBEDDED_URL}; {ORIGIN}"}
+    assert list(KNOWN_RELEASES.values()) == [EMBEDDED_URL]
+    # Every one of its 39 partner names is placed.
+    assert len({row["partner_desc"] for row in parsed.rows}) == 39
+    assert [row["partner_desc"] for row in parsed.rows if row["partner_iso"] is None] == []
+    # 145 rows of 811292 in 2017 and 250410 to Mexico in June 2022 have no weight.
+    assert sum(row["weight_note"] == NO_WEIGHT for row in parsed.rows) == 146
+    # Parcels whose unit value is outside the group's plausible range, as for GACC lines.
+    assert len(parsed.rejects) == 10
+    assert {r.field for r in parsed.rejects} == {"qty"}
+    assert all("outside the plausible range" in r.reason for r in parsed.rejects)
+
+
+def test_the_embedded_table_lands_in_raw_comtrade_records_with_its_figures_in_kg(tmp_path):
+    landing = tmp_path / "landing"
+    (landing / "comtrade").mkdir(parents=True)
+    shutil.copy(EMBEDDED, landing / "comtrade" / EMBEDDED.name)
+    conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    try:
+        report = land_kinds(conn, landing, COMTRADE_FILE_KINDS, ALL_KINDS)
+        # From the CSV: 2023-12-01,USA,380110,19410440.0,6209670.0,3.1258408256799477
+        usa = conn.execute(
+            "select net_wgt_kg, primary_value_usd, reporter_code, flow_code, source_ref "
+            "from raw.comtrade_records where period_month = '2023-12-01' "
+            "and partner_iso = 'USA' and cmd_code = '380110'"
+        ).fetchall()
+        counts = conn.execute(
+            "select count(*), count(*) filter (weight_note = 'no weight reported'), "
+            "count(*) filter (weight_note is not null and net_wgt_kg is not null) "
+            "from raw.comtrade_records"
+        ).fetchone()
+        quarantined = conn.execute(
+            "select count(*) from quarantine.rejected_rows where kind = 'comtrade_partner_table'"
+        ).fetchone()
+    finally:
+        conn.close()
+    assert (report.rows_landed, report.rows_rejected) == (6432, 10)
+    assert usa == [(6209670.0, 19410440.0, 156, "X", f"{EMBEDDED_URL}; {ORIGIN}")]
+    assert counts == (6432, 146, 0)
+    assert quarantined == (10,)
