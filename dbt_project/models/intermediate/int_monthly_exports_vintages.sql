@@ -66,8 +66,9 @@ gacc_preliminary_vintages as (
 
 -- China as reporter, exports, totals only (no breakdown by second partner, transport mode
 -- or customs procedure, which would count the same goods twice). A grain with a record that
--- reports no weight is left out: its tonnage would be a partial sum. Tables made by others
--- name their release in source_ref; Comtrade's own files are their own reference.
+-- reports no weight is left out: its tonnage would be a partial sum, or a null that would
+-- pass for a revision of an earlier release. Tables made by others name their release in
+-- source_ref; Comtrade's own files are their own reference.
 comtrade_vintages as (
     select
         comtrade.period_month,
