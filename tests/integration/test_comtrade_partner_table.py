@@ -1,8 +1,9 @@
 """The embedded Comtrade table of China's exports by partner reaches fct_monthly_exports.
 
 Real parts on a temp warehouse: Dagster materializes the raw landing assets on a landing
-folder holding only that table, then dbt builds the fact and everything upstream of it, with
-their tests (a failing error-level test fails the build)."""
+folder holding that table (and a one-line table naming a partner nobody knows), then dbt
+builds the fact and everything upstream of it, with their tests (a failing error-level test
+fails the build)."""
 
 from __future__ import annotations
 
@@ -30,13 +31,17 @@ RELEASE = (
 
 
 @pytest.fixture(scope="module")
-def fact(tmp_path_factory):
+def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("comtrade_table")
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setenv("REE_WAREHOUSE", str(root / "warehouse.duckdb"))
         monkeypatch.setenv("REE_LANDING_DIR", str(root / "landing"))
         (root / "landing" / "comtrade").mkdir(parents=True)
         shutil.copy(TABLE, root / "landing" / "comtrade" / TABLE.name)
+        # Test data, invented: a partner name with no ISO code, in a month the table lacks.
+        (root / "landing" / "comtrade" / "unknown_partner.csv").write_text(
+            "period_dt,partner_name,hs6,val,qty,uv\n2025-01-01,Atlantis,380110,100.0,50.0,2.0\n"
+        )
         landed = materialize(
             [*LANDING_ASSETS, raw_comtrade_records], resources={"warehouse": Warehouse()}
         )
@@ -51,11 +56,12 @@ def fact(tmp_path_factory):
         )
         assert built.returncode == 0, built.stdout[-3000:]
     conn = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
-    yield conn
+    yield conn, built.stdout
     conn.close()
 
 
-def test_a_graphite_partner_month_reaches_the_fact_from_comtrade_with_its_release(fact):
+def test_a_graphite_partner_month_reaches_the_fact_from_comtrade_with_its_release(built):
+    fact, _ = built
     # From the CSV: 2023-12-01,USA,380110,19410440.0,6209670.0,3.1258408256799477
     row = fact.execute(
         "select quantity_t, value_usd, unit_value_usd_per_kg, product_group, partner_name, "
@@ -67,7 +73,8 @@ def test_a_graphite_partner_month_reaches_the_fact_from_comtrade_with_its_releas
     assert row[3:] == ("graphite", "United States", "comtrade", RELEASE)
 
 
-def test_graphite_has_monthly_partner_series_from_2017_to_2024(fact):
+def test_graphite_has_monthly_partner_series_from_2017_to_2024(built):
+    fact, _ = built
     months, first, last, partners = fact.execute(
         "select count(distinct period_month), min(period_month), max(period_month), "
         "count(distinct partner_iso3) from marts.fct_monthly_exports "
@@ -77,7 +84,8 @@ def test_graphite_has_monthly_partner_series_from_2017_to_2024(fact):
     assert partners == 39
 
 
-def test_a_month_with_no_weight_reported_is_not_in_the_fact_as_zero_tonnes(fact):
+def test_a_month_with_no_weight_reported_is_not_in_the_fact_as_zero_tonnes(built):
+    fact, _ = built
     # 2022-06-01,Mexico,250410,17010.0,0.0,inf: a value and no weight.
     staged = fact.execute(
         "select quantity_t, weight_note, fob_value_usd from staging.stg_comtrade__records "
@@ -91,9 +99,24 @@ def test_a_month_with_no_weight_reported_is_not_in_the_fact_as_zero_tonnes(fact)
     assert in_fact == (0,)
 
 
-def test_the_8112_92_basket_is_in_no_group_series(fact):
+def test_the_8112_92_basket_is_in_no_group_series(built):
+    fact, _ = built
     name, in_group_series = fact.execute(
         "select product_name, in_group_series from marts.dim_product where product_code = '811292'"
     ).fetchone()
     assert in_group_series is False
     assert "basket of seven metals" in name and "not a gallium" in name
+
+
+def test_a_partner_nobody_could_place_is_reported_and_kept_out_of_the_fact(built):
+    fact, log = built
+    staged = fact.execute(
+        "select partner_iso3, quantity_t from staging.stg_comtrade__records "
+        "where partner_name = 'Atlantis'"
+    ).fetchall()
+    assert staged == [(None, 0.05)]
+    assert "Warning in test not_null_stg_comtrade__records_partner_iso3" in log
+    in_fact = fact.execute(
+        "select count(*) from marts.fct_monthly_exports where period_month = '2025-01-01'"
+    ).fetchone()
+    assert in_fact == (0,)
