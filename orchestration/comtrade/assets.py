@@ -38,6 +38,7 @@ from orchestration.comtrade.client import (
     ComtradeResponse,
     RequestRecord,
 )
+from orchestration.comtrade.partner_table import COMTRADE_PARTNER_TABLE
 from orchestration.comtrade.readers import COMTRADE_CSV, COMTRADE_JSON
 from orchestration.landing.assets import landing_asset
 from orchestration.preview import schema_from_ddl
@@ -328,13 +329,14 @@ def comtrade_api_responses(
     )
 
 
+COMTRADE_KINDS = (COMTRADE_JSON, COMTRADE_CSV, COMTRADE_PARTNER_TABLE)
 raw_comtrade_records = landing_asset(
-    (COMTRADE_JSON, COMTRADE_CSV),
+    COMTRADE_KINDS,
     "raw",
-    "UN Comtrade monthly records (API responses and CSV downloads), landed as reported.",
+    "UN Comtrade monthly records (API responses, CSV downloads and tables of China's "
+    "exports by partner), landed as reported.",
 )
 
-COMTRADE_KINDS = (COMTRADE_JSON, COMTRADE_CSV)
 COMTRADE_LANDING_ASSETS = [raw_comtrade_records]
 COMTRADE_ASSETS = [comtrade_api_responses, *COMTRADE_LANDING_ASSETS]
 

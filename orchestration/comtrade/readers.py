@@ -29,7 +29,7 @@ COLUMNS_DDL = """
     reporter_iso varchar,
     reporter_desc varchar,
     flow_code varchar not null,
-    partner_code integer not null,
+    partner_code integer,
     partner_iso varchar,
     partner_desc varchar,
     partner2_code integer,
@@ -52,8 +52,15 @@ COLUMNS_DDL = """
     primary_value_usd double,
     legacy_estimation_flag integer,
     is_reported boolean,
-    is_aggregate boolean
+    is_aggregate boolean,
+    source_ref varchar,
+    weight_note varchar
 """
+# partner_code may be null: third-party tables name partners in English, not by Comtrade's
+# code (comtrade/partner_table.py); partner_iso then says who the partner is, or nobody knows.
+# source_ref names the release where the file is not Comtrade's own answer, and weight_note
+# says why a weight is missing; Comtrade's own responses and downloads leave both null.
+EXTRA_COLUMNS = ("source_ref", "weight_note")
 
 # What recognizes a Comtrade record, in a JSON response or a CSV header.
 KEY_FIELDS = ("reporterCode", "flowCode", "cmdCode")
@@ -165,7 +172,7 @@ FIELDS: dict[str, tuple[str, Parser, bool]] = {
     "isReported": ("is_reported", _optional_bool, False),
     "isAggregate": ("is_aggregate", _optional_bool, False),
 }
-RAW_COLUMNS = ("period_month", *(column for column, _, _ in FIELDS.values()))
+RAW_COLUMNS = ("period_month", *(column for column, _, _ in FIELDS.values()), *EXTRA_COLUMNS)
 
 
 class _Rejected(Exception):
@@ -207,6 +214,7 @@ def parse_record(record: dict[str, Any]) -> dict[str, Any]:
         if value is None and required:
             raise _Rejected(name, "is empty")
         row[column] = value
+    row.update(dict.fromkeys(EXTRA_COLUMNS))
     return row
 
 

@@ -2,6 +2,7 @@
 none recognizes is reported. Specific layouts come before the catch-all readers: the GACC
 preliminary HTML page before any HTML article, every article reader last."""
 
+from orchestration.comtrade.partner_table import COMTRADE_PARTNER_TABLE
 from orchestration.comtrade.readers import COMTRADE_KINDS
 from orchestration.customs.gacc_excel import GACC_QUERY_XLSX
 from orchestration.customs.gacc_preliminary import GACC_PRELIMINARY_HTML, GACC_PRELIMINARY_XLSX
@@ -16,5 +17,6 @@ ALL_KINDS = (
     GACC_PRELIMINARY_XLSX,
     GACC_PRELIMINARY_HTML,
     *COMTRADE_KINDS,
+    COMTRADE_PARTNER_TABLE,
     *NEWS_KINDS,
 )

@@ -100,6 +100,40 @@ def ensure_tables(conn: duckdb.DuckDBPyConnection, kind: FileKind) -> None:
     conn.execute(
         f"create table if not exists {kind.raw_table} ({kind.columns_ddl}, {PROVENANCE_DDL})"
     )
+    _upgrade_table(conn, kind)
+
+
+def _columns(conn: duckdb.DuckDBPyConnection, database: str, schema: str, table: str) -> dict:
+    """Column name -> (type, nullable), in the table's order."""
+    rows = conn.execute(
+        "select column_name, data_type, is_nullable from duckdb_columns() "
+        "where database_name = ? and schema_name = ? and table_name = ? order by column_index",
+        [database, schema, table],
+    ).fetchall()
+    return {name: (data_type, nullable) for name, data_type, nullable in rows}
+
+
+def _upgrade_table(conn: duckdb.DuckDBPyConnection, kind: FileKind) -> None:
+    """Bring a raw table that an earlier release created up to the kind's columns.
+
+    Raw tables are kept for good, so a warehouse outlives changes to a kind: a column added
+    since is added (empty for the rows already there), and a column that may now be empty
+    loses its not-null constraint. Nothing is dropped or retyped. DuckDB parses the declared
+    columns itself, from a scratch table.
+    """
+    schema, table = kind.raw_table.split(".")
+    conn.execute(f"create or replace temp table _declared_columns ({kind.columns_ddl})")
+    try:
+        declared = _columns(conn, "temp", "main", "_declared_columns")
+    finally:
+        conn.execute("drop table temp.main._declared_columns")
+    (database,) = conn.execute("select current_database()").fetchone()
+    existing = _columns(conn, database, schema, table)
+    for name, (data_type, nullable) in declared.items():
+        if name not in existing:
+            conn.execute(f"alter table {kind.raw_table} add column {name} {data_type}")
+        elif nullable and not existing[name][1]:
+            conn.execute(f"alter table {kind.raw_table} alter column {name} drop not null")
 
 
 def identify(head: bytes, kinds: Sequence[FileKind], path: Path | None = None) -> FileKind | None:

@@ -32,9 +32,13 @@ def test_the_run_succeeds_and_every_check_passes(pipeline_run):
     assert pipeline_run.result.success
     evaluations = pipeline_run.result.get_asset_check_evaluations()
     failed = {f"{e.asset_key.to_user_string()}:{e.check_name}" for e in evaluations if not e.passed}
-    # The test GACC files hold March 2024 only, so the months after it are missing: the
-    # freshness check warns about exactly that, and nothing else fails.
-    assert failed == {"marts/mart_source_freshness:freshness_gacc_detailed"}
+    # The test GACC files hold March 2024 only, and the embedded Comtrade table ends in
+    # December 2024, so the months after them are missing: the freshness checks warn about
+    # exactly that, and nothing else fails.
+    assert failed == {
+        "marts/mart_source_freshness:freshness_gacc_detailed",
+        "marts/mart_source_freshness:freshness_comtrade",
+    }
     names = {e.check_name for e in evaluations}
     assert {"ge_fct_monthly_exports", "ge_mart_policy_annotated_series"} <= names
     assert len(evaluations) > 40  # dbt tests and GE suites
@@ -108,7 +112,12 @@ def test_bad_lines_and_unknown_files_are_quarantined_not_lost(pipeline_run):
     ).fetchall()
     files = conn.execute("select source_file from quarantine.rejected_files").fetchall()
     conn.close()
-    assert rows == [("gacc/broken_2024_03.csv", 5)]
+    # The embedded Comtrade table's 10 lines with implausible unit values, and the broken test
+    # GACC file's 5 bad lines.
+    assert sorted(rows) == [
+        ("comtrade/qennis_deep_dive_hs6_monthly_2017-2024.csv", 10),
+        ("gacc/broken_2024_03.csv", 5),
+    ]
     assert files == [("notes/todo.txt",)]
 
 

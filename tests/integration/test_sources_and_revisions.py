@@ -43,7 +43,7 @@ def landing_with_three_sources(tmp_path_factory):
         )
         (paths.landing / "gacc" / "preliminary_2025_06.html").write_text(preliminary_html())
         fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "comtrade"
-        (paths.landing / "comtrade").mkdir()
+        (paths.landing / "comtrade").mkdir(exist_ok=True)  # the embedded default has one
         for name in COMTRADE_FIXTURES:
             shutil.copy(fixtures / name, paths.landing / "comtrade" / name)
         first = run_refresh_all()

@@ -135,3 +135,44 @@ def test_files_landed_before_are_not_read_again_unless_they_change(tmp_path, mon
     assert hashed == ["march.csv"]
     assert third.files_landed == ["march.csv"]
     assert rows_after_revision == rows + len(CLEAN_FULL_ROWS)
+
+
+def test_a_raw_table_from_an_earlier_release_gains_the_kind_s_new_columns(tmp_path):
+    """raw.comtrade_records as releases before the partner tables created it: partner_code
+    not null, no source_ref or weight_note. Landing a table in the new layout must work on
+    it, and the rows already there keep their values."""
+    from orchestration.comtrade.partner_table import COMTRADE_PARTNER_TABLE
+    from orchestration.comtrade.readers import COLUMNS_DDL
+    from orchestration.landing.store import PROVENANCE_DDL, land_kinds
+    from tests.fixtures.comtrade.replay_server import FIXTURES
+
+    old_ddl = COLUMNS_DDL.replace("partner_code integer,", "partner_code integer not null,")
+    old_ddl = old_ddl.replace(",\n    source_ref varchar,\n    weight_note varchar", "")
+    assert "source_ref" not in old_ddl and "partner_code integer not null" in old_ddl
+    conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    conn.execute(
+        f"create schema raw; create table raw.comtrade_records ({old_ddl}, {PROVENANCE_DDL})"
+    )
+    conn.execute(
+        "insert into raw.comtrade_records (period_month, reporter_code, flow_code, "
+        "partner_code, cmd_code, net_wgt_kg, _source_file, _content_hash, _row_number, "
+        "_loaded_at) values ('2025-06-01', 156, 'X', 842, '850511', 351200, 'old.json', 'h', "
+        "2, '2025-07-01')"
+    )
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "table.csv").write_bytes(
+        (FIXTURES / "test_data_partner_table_clean.csv").read_bytes()
+    )
+    try:
+        report = land_kinds(conn, landing, (COMTRADE_PARTNER_TABLE,), ALL_KINDS)
+        rows = conn.execute(
+            "select partner_code, net_wgt_kg, source_ref is null, weight_note "
+            "from raw.comtrade_records order by _loaded_at, _row_number"
+        ).fetchall()
+    finally:
+        conn.close()
+    assert report.rows_landed == 7
+    assert rows[0] == (842, 351200.0, True, None)  # the earlier row, as it was
+    assert {row[0] for row in rows[1:]} == {None}
+    assert [row[3] for row in rows[1:]].count("no weight reported") == 1

@@ -64,7 +64,10 @@ gacc_preliminary_vintages as (
 ),
 
 -- China as reporter, exports, totals only (no breakdown by second partner, transport mode
--- or customs procedure, which would count the same goods twice).
+-- or customs procedure, which would count the same goods twice). A grain with a record that
+-- reports no weight is left out: its tonnage would be a partial sum, or a null that would
+-- pass for a revision of an earlier release. Tables made by others name their release in
+-- source_ref; Comtrade's own files are their own reference.
 comtrade_vintages as (
     select
         comtrade.period_month,
@@ -74,7 +77,7 @@ comtrade_vintages as (
         'comtrade' as source,
         sum(comtrade.quantity_t) as quantity_t,
         sum(comtrade.fob_value_usd) as value_usd,
-        comtrade.source_file as source_ref,
+        coalesce(comtrade.source_ref, comtrade.source_file) as source_ref,
         comtrade.loaded_at as vintage_at
     from comtrade
     inner join hs6_products
@@ -91,7 +94,9 @@ comtrade_vintages as (
         comtrade.product_code,
         comtrade.partner_iso3,
         comtrade.source_file,
+        comtrade.source_ref,
         comtrade.loaded_at
+    having count(comtrade.quantity_t) = count(*)
 ),
 
 all_vintages as (

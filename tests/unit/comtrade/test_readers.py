@@ -131,6 +131,8 @@ def test_clean_export_records_land_with_their_month_codes_kilograms_and_dollars(
         "legacy_estimation_flag": 0,
         "is_reported": True,
         "is_aggregate": False,
+        "source_ref": None,  # Comtrade's own file is its provenance
+        "weight_note": None,
         "_row_number": 2,
     }
 
