@@ -19,6 +19,8 @@ from orchestration.resources import Warehouse
 # The marts the charts read, by their dbt asset keys ([schema, model]).
 CHART_SOURCE_MODELS = (
     "mart_policy_annotated_series",
+    "fct_reported_figures",
+    "dim_series",
     "dim_policy_event",
     "dim_partner",
     "dim_product",
@@ -28,50 +30,59 @@ CHART_SOURCE_KEYS = [AssetKey(["marts", model]) for model in CHART_SOURCE_MODELS
 REPORT_FILES_SCHEMA = TableSchema(
     columns=[
         TableColumn("file", "varchar", "PNG chart or the HTML report, in REE_REPORTS_DIR."),
-        TableColumn("subject", "varchar", "What it shows: a product group, world or top partners."),
+        TableColumn("subject", "varchar", "What it shows: a product group or one series."),
     ]
 )
 
 
-def read_chart_inputs(conn: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame | list[str]]:
-    """Whole tables (they are small), so a missing column is reported by the charts' own
-    check, with the column's name, instead of as a SQL error."""
-    from orchestration.reports.charts import ChartInputError
+def _whole_table(conn: duckdb.DuckDBPyConnection, model: str) -> pd.DataFrame:
+    from orchestration.reports.model import ChartInputError
 
-    frames = {}
-    for model in ("mart_policy_annotated_series", "dim_policy_event", "dim_partner"):
-        try:
-            frames[model] = conn.execute(f"select * from marts.{model}").df()
-        except duckdb.CatalogException as error:
-            raise ChartInputError(
-                f"marts.{model} is not in the warehouse: run dbt build first ({error})"
-            ) from error
     try:
-        groups = conn.execute(
-            "select distinct product_group from marts.dim_product "
-            "where product_group is not null order by 1"
-        ).fetchall()
+        return conn.execute(f"select * from marts.{model}").df()
     except duckdb.CatalogException as error:
         raise ChartInputError(
-            f"marts.dim_product is not in the warehouse: run dbt build first ({error})"
+            f"marts.{model} is not in the warehouse: run dbt build first ({error})"
         ) from error
-    frames["product_groups"] = [group for (group,) in groups]
-    return frames
+
+
+def read_chart_inputs(conn: duckdb.DuckDBPyConnection):
+    """The marts as whole tables (they are small), so a missing column is reported by the
+    charts' own check, with the column's name, instead of as a SQL error; and the product
+    groups the tracker follows (dim_product), so a group without figures is reported."""
+    from orchestration.reports.data import ChartInputs
+
+    inputs = ChartInputs(
+        series=_whole_table(conn, "mart_policy_annotated_series"),
+        figures=_whole_table(conn, "fct_reported_figures"),
+        series_info=_whole_table(conn, "dim_series"),
+        events=_whole_table(conn, "dim_policy_event"),
+        partners=_whole_table(conn, "dim_partner"),
+    )
+    products = _whole_table(conn, "dim_product")
+    groups = sorted(products["product_group"].dropna().unique().tolist())
+    return inputs, groups
 
 
 def preview_markdown(report) -> str:
     """Markdown for the UI: the UI renders images given as data URIs (its sanitizer allows
-    the data: protocol for img src), so the charts show on the asset page itself."""
-    from orchestration.reports.charts import png_data_uri
+    the data: protocol for img src), so each group's chart shows on the asset page itself.
+    Series charts are named, not embedded: all of them would make the event a few MB, and
+    the HTML report has them."""
+    from orchestration.reports.page import png_data_uri
 
     parts = []
     for section in report.sections:
         parts.append(f"### {section.heading}")
-        for chart in section.charts:
-            if chart.png is None:
-                parts.append(f"_{chart.empty_message}_")
-            else:
-                parts.append(f"![{chart.title}]({png_data_uri(chart.png)})")
+        group, *series = section.charts
+        if group.png is None:
+            parts.append(f"_{group.empty_message}_")
+        else:
+            parts.append(f"![{group.title}]({png_data_uri(group.png)})")
+        drawn = [f"`{chart.file_name}`" for chart in series if chart.png is not None]
+        if drawn:
+            parts.append("Series charts (in the HTML report): " + ", ".join(drawn))
+        parts += [f"_{chart.empty_message}_" for chart in series if chart.png is None]
     return "\n\n".join(parts)
 
 
@@ -87,19 +98,16 @@ def preview_markdown(report) -> str:
     pool=settings.WAREHOUSE_POOL,
 )
 def policy_timelines(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
-    """Monthly export charts (tonnes) per product group, world total and top partners, with
-    policy events marked; PNG files and one self-contained HTML report in REE_REPORTS_DIR."""
+    """Export charts per product group (every customs series, world) and per series (world
+    and top partners), with longer-period figures and policy events marked; PNG files and
+    one self-contained HTML report in REE_REPORTS_DIR."""
     # matplotlib and the drawing code load here, not when the definitions load.
-    from orchestration.reports.charts import build_report, write_report
+    from orchestration.reports.page import write_report
+    from orchestration.reports.report import build_report
 
     with warehouse.connect(read_only=True) as conn:
-        inputs = read_chart_inputs(conn)
-    report = build_report(
-        inputs["mart_policy_annotated_series"],
-        inputs["dim_policy_event"],
-        inputs["dim_partner"],
-        product_groups=inputs["product_groups"],
-    )
+        inputs, groups = read_chart_inputs(conn)
+    report = build_report(inputs, product_groups=groups)
     files = write_report(report, settings.reports_dir(), settings.REPORT_HTML_NAME)
     if report.empty_messages:
         context.log.info("No chart where there are no figures: " + " ".join(report.empty_messages))
@@ -111,6 +119,7 @@ def policy_timelines(context: AssetExecutionContext, warehouse: Warehouse) -> Ma
                 for chart in report.charts
             },
             "charts": len(report.charts),
+            "points": MetadataValue.json({chart.name: chart.points for chart in report.charts}),
             "events_marked": MetadataValue.json(
                 {chart.name: chart.event_ids for chart in report.charts}
             ),
