@@ -65,7 +65,8 @@ gacc_preliminary_vintages as (
 ),
 
 -- China as reporter, exports, totals only (no breakdown by second partner, transport mode
--- or customs procedure, which would count the same goods twice).
+-- or customs procedure, which would count the same goods twice); monthly records only:
+-- an annual record is a 12-month period (mart_known_series), never a month of the fact.
 comtrade_vintages as (
     select
         comtrade.period_month,
@@ -87,6 +88,7 @@ comtrade_vintages as (
         and comtrade.mot_code = 0
         and comtrade.customs_code = 'C00'
         and comtrade.partner_iso3 is not null
+        and comtrade.months_covered = 1
     group by
         comtrade.period_month,
         comtrade.product_code,
