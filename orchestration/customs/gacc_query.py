@@ -33,7 +33,18 @@ from orchestration.customs.text_encoding import decode
 from orchestration.customs.units import known_units_text, tonnes_per_unit
 from orchestration.landing.contract import FileKind, ParsedExtract, RowReject
 
-__all__ = ["HEADER_TO_COLUMN", "QueryHeader", "is_query_header", "recognizes"]
+# The header rules are re-exported: callers knew them here before query_header held them.
+__all__ = [
+    "COLUMNS_DDL",
+    "GACC_QUERY_CSV",
+    "HEADER_TO_COLUMN",
+    "LINE_KEY",
+    "QueryHeader",
+    "is_query_header",
+    "parse_records",
+    "read",
+    "recognizes",
+]
 
 _CODE = re.compile(r"^\d{8}(\d{2})?$")
 

@@ -116,7 +116,8 @@ def test_a_file_whose_month_cannot_be_told_is_rejected_the_same_both_ways(tmp_pa
     assert not _takes_bulk_path(landing / twin.name, tmp_path)
     bulk = _landed(tmp_path, landing, GACC_QUERY_CSV)
     assert bulk == _landed(tmp_path, landing, LINE_BY_LINE)
-    assert [name for name, _ in bulk["rejected_files"]] == [twin.name]
+    [(name, reason)] = bulk["rejected_files"]
+    assert name == twin.name and "no 数据年月 column" in reason and twin.reason in reason
 
 
 def test_files_without_a_month_column_land_in_one_statement_each_under_its_own_month(tmp_path):
