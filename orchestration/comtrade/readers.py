@@ -1,14 +1,17 @@
 """Readers for UN Comtrade records: API responses (JSON) and CSV downloads.
 
 Both carry the same record fields under the same camelCase names (domain-facts section 3),
-so one record parser serves both and both land in raw.comtrade_records. Only monthly
-records land: the pipeline's grain is the month, and an annual total cannot be placed in
-one. Values land as reported (kilograms, US dollars); staging converts units.
+so one record parser serves both and both land in raw.comtrade_records. Monthly records
+(freqCode M) land at their month; annual records (freqCode A, period YYYY, refMonth 52) land
+at the year grain, dated the first of January with freq_code A, and staging gives them
+months_covered = 12 so that no model takes a year for its January. Values land as reported
+(kilograms, US dollars); staging converts units.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import math
@@ -17,7 +20,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from orchestration.customs.parsing import parse_bool, parse_month, parse_optional_number
+from orchestration.customs.parsing import (
+    EARLIEST_YEAR,
+    parse_bool,
+    parse_month,
+    parse_optional_number,
+)
 from orchestration.landing.contract import FileKind, ParsedExtract, RowReject, UnreadableFile
 
 RAW_TABLE = "raw.comtrade_records"
@@ -72,6 +80,8 @@ _CMD_CODE = re.compile(r"^(\d{2}|\d{4}|\d{6}|TOTAL)$")
 # Codes land in 32-bit integer columns; a larger number would fail the whole file's insert.
 _MAX_INTEGER = 2**31 - 1
 _DATA_ARRAY = re.compile(rb'"data"\s*:\s*\[\s*\{')
+# Comtrade's refMonth for an annual record.
+ANNUAL_REF_MONTH = 52
 
 # Each parser returns the value (None when empty) or raises ValueError with a reason.
 Parser = Callable[[Any], Any]
@@ -188,22 +198,20 @@ def parse_record(record: dict[str, Any]) -> dict[str, Any]:
     Raises _Rejected naming the Comtrade field and a reason a user can act on.
     """
     freq = _optional_text(record.get("freqCode"))
-    if freq is not None and freq.upper() == "A":
-        raise _Rejected(
-            "freqCode",
-            "annual record (freqCode A): only monthly records land in raw.comtrade_records",
-        )
-    if freq is not None and freq.upper() != "M":
+    if freq is not None and freq.upper() not in ("M", "A"):
         raise _Rejected("freqCode", f"{freq!r} is not a known frequency (M or A)")
+    annual = freq is not None and freq.upper() == "A"
 
     period = record.get("period")
     if _is_empty(period):
         raise _Rejected("period", "is empty")
     try:
-        period_month = parse_month(_scalar_text(period))
+        text = _scalar_text(period).strip()
+        period_month = _parse_year(text) if annual else parse_month(text)
     except ValueError as error:
         raise _Rejected("period", str(error)) from None
-    _check_reference_month(record, period_month.year, period_month.month)
+    ref_month = ANNUAL_REF_MONTH if annual else period_month.month
+    _check_reference_month(record, period_month.year, ref_month, text)
 
     row: dict[str, Any] = {"period_month": period_month}
     for name, (column, parse, required) in FIELDS.items():
@@ -218,8 +226,21 @@ def parse_record(record: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _check_reference_month(record: dict[str, Any], year: int, month: int) -> None:
-    """refYear/refMonth restate the period; when they disagree, the record cannot be dated."""
+def _parse_year(text: str, today: dt.date | None = None) -> dt.date:
+    """An annual record's period, YYYY, as the first of January; only years that are over."""
+    if not re.fullmatch(r"\d{4}", text):
+        raise ValueError(f"{text!r} is not a year (an annual record, freqCode A, has YYYY)")
+    year = int(text)
+    if year < EARLIEST_YEAR:
+        raise ValueError(f"{text!r} is before {EARLIEST_YEAR}")
+    if year >= (today or dt.date.today()).year:
+        raise ValueError(f"{text!r} is a year not yet over")
+    return dt.date(year, 1, 1)
+
+
+def _check_reference_month(record: dict[str, Any], year: int, month: int, period: str) -> None:
+    """refYear/refMonth restate the period (refMonth 52 for a year); when they disagree, the
+    record cannot be dated."""
     for name, expected in (("refYear", year), ("refMonth", month)):
         value = record.get(name)
         if _is_empty(value):
@@ -229,9 +250,7 @@ def _check_reference_month(record: dict[str, Any], year: int, month: int) -> Non
         except ValueError as error:
             raise _Rejected(name, str(error)) from None
         if stated != expected:
-            raise _Rejected(
-                name, f"{stated} disagrees with period {year:04d}{month:02d}; cannot date it"
-            )
+            raise _Rejected(name, f"{stated} disagrees with period {period}; cannot date it")
 
 
 def _add_record(parsed: ParsedExtract, row_number: int, record: Any, raw_text: str) -> None:

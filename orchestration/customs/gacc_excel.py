@@ -25,12 +25,8 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from orchestration.customs.gacc_query import (
-    COLUMNS_DDL,
-    QueryHeader,
-    is_query_header,
-    parse_records,
-)
+from orchestration.customs.gacc_query import COLUMNS_DDL, parse_records
+from orchestration.customs.query_header import QueryHeader, is_query_header
 from orchestration.landing.contract import FileKind, ParsedExtract, UnreadableFile
 
 ZIP_SIGNATURE = b"PK\x03\x04"
@@ -131,7 +127,8 @@ def _query_header_row(rows: Sequence[Sequence[Any]]) -> int | None:
 
 
 def confirms(path: Path) -> bool:
-    """Whether the first sheet carries a query-platform header (数据年月, 商品编码).
+    """Whether the first sheet carries a query-platform header (商品编码 beside 数据年月 or
+    the trading partner).
 
     A workbook that cannot be opened at all is claimed too, so that `read` quarantines it with
     the reason instead of the store calling it unrecognized.
@@ -166,7 +163,7 @@ def read(path: Path) -> ParsedExtract:
         if header_number is None:
             raise _not_a_query_sheet(path, seen)
         header_cells = _trim([cell_text(v) for v in seen[-1]])
-        header = QueryHeader.from_cells(header_cells)
+        header = QueryHeader.for_file(header_cells, path)
         code_index = header.positions["commodity_code"]
 
         def records() -> Iterator[tuple[int, list[str], str]]:
@@ -206,8 +203,8 @@ def _not_a_query_sheet(path: Path, rows: list[list[Any]]) -> UnreadableFile:
             "FileKind.confirms to route it there)"
         )
     return UnreadableFile(
-        f"the first sheet has no GACC query header (数据年月, 商品编码) in its first "
-        f"{HEADER_SEARCH_ROWS} rows"
+        "the first sheet has no GACC query header (商品编码 with 数据年月 or 贸易伙伴) in its "
+        f"first {HEADER_SEARCH_ROWS} rows"
     )
 
 

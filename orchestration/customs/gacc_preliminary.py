@@ -32,8 +32,9 @@ from orchestration.customs.gacc_excel import (
     open_workbook,
     sheet_rows,
 )
-from orchestration.customs.gacc_query import is_query_header
 from orchestration.customs.parsing import parse_month, parse_optional_number
+from orchestration.customs.query_header import is_query_header
+from orchestration.customs.units import known_units_text, tonnes_per_unit
 from orchestration.landing.contract import FileKind, ParsedExtract, RowReject, UnreadableFile
 
 COLUMNS_DDL = """
@@ -381,8 +382,24 @@ def parse_table(grid: Grid) -> ParsedExtract:
     labels = _header_labels(grid, header)
     layout = _layout(labels, header.commodity, report, context)
 
+    return _parse_lines(grid, header, layout, {"report_month": report, "table_title": title})
+
+
+def _parse_lines(
+    grid: Grid, header: _Header, layout: _Layout, table_fields: dict[str, object]
+) -> ParsedExtract:
+    """The commodity lines below the header.
+
+    GACC's English monthly tables may put each commodity on two lines: its figures, then the
+    percentage change of each of those cells on a line with no name and no unit. Where the
+    header has no change columns of its own, such a line right below a commodity line is
+    taken for that, and skipped (changes are derived, never landed); anywhere else a line
+    without a name is quarantined.
+    """
     parsed = ParsedExtract()
     commodity_label = _clean(grid.rows[header.anchor][header.commodity])
+    two_line = not any(_CHANGE.search(label) for label in layout.labels)
+    below_commodity = False
     for cells, row_number in zip(
         grid.rows[header.end :], grid.row_numbers[header.end :], strict=True
     ):
@@ -390,34 +407,58 @@ def parse_table(grid: Grid) -> ParsedExtract:
         def cell(index: int | None, row: list[str] = cells) -> str:
             return _clean(row[index]) if index is not None and index < len(row) else ""
 
-        commodity, unit = cell(layout.commodity), cell(layout.unit)
+        commodity, unit_text = cell(layout.commodity), cell(layout.unit)
         figures = {name: cell(index) for name, index in layout.figures.items()}
+        unit = "" if unit_text.lower() in _NO_FIGURE else unit_text
+        after_commodity, below_commodity = below_commodity, bool(commodity)
         if commodity == commodity_label:
             continue  # the header repeated (a sheet printed over several pages)
-        if not unit and all(t.lower() in _NO_FIGURE for t in figures.values()):
+        if not unit_text and all(t.lower() in _NO_FIGURE for t in figures.values()):
             continue  # blank line, section heading or footnote: no figures to land
+        changes_above = two_line and after_commodity and not (commodity or unit)
+        if changes_above and all(map(_is_change, figures.values())):
+            continue  # the percentage changes of the commodity line above
         raw_text = " | ".join(_clean(c) for c in cells)
         try:
             if not commodity:
-                raise ValueError(labels[layout.commodity], "is empty")
+                raise ValueError(layout.labels[layout.commodity], "is empty")
             row = _parse_figures(figures, layout)
+            _check_unit(unit, row, layout)
         except ValueError as error:
             field_name, message = error.args
             parsed.rejects.append(RowReject(row_number, field_name, message, raw_text))
             continue
         parsed.rows.append(
             {
-                "report_month": report,
                 "commodity": commodity,
-                "unit": unit if unit.lower() not in _NO_FIGURE else None,
+                "unit": unit or None,
                 **row,
                 "value_currency": layout.currency,
                 "value_multiplier": layout.multiplier,
-                "table_title": title,
+                **table_fields,
                 "_row_number": row_number,
             }
         )
     return parsed
+
+
+def _is_change(text: str) -> bool:
+    return _is_number(text) or text.lower() in _NO_FIGURE
+
+
+def _check_unit(unit: str, row: dict[str, float | None], layout: _Layout) -> None:
+    """A quantity is only a figure with a unit that converts to tonnes (10000T, a scale,
+    included); a line of values alone needs none."""
+    if row["month_quantity"] is None and row["ytd_quantity"] is None:
+        return
+    field_name = layout.labels[layout.unit] if layout.unit is not None else "unit"
+    if not unit:
+        raise ValueError(field_name, "a quantity without a unit cannot be converted to tonnes")
+    if tonnes_per_unit(unit) is None:
+        raise ValueError(
+            field_name,
+            f"unit {unit!r} cannot be converted to tonnes (known: {known_units_text()})",
+        )
 
 
 def _parse_figures(figures: dict[str, str], layout: _Layout) -> dict[str, float | None]:

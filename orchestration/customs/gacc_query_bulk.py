@@ -41,8 +41,10 @@ from pathlib import Path
 import duckdb
 
 from orchestration.customs import plausibility
-from orchestration.customs.gacc_query import HEADER_TO_COLUMN, KNOWN_UNITS, QueryHeader
 from orchestration.customs.parsing import EARLIEST_YEAR
+from orchestration.customs.query_header import COLUMNS, QueryHeader
+from orchestration.customs.text_encoding import decode_first_line
+from orchestration.customs.units import tonnes_per_unit_sql
 from orchestration.landing.contract import BulkBatch, Provenance, UnreadableFile
 
 CHUNK_BYTES = 8 << 20
@@ -95,6 +97,15 @@ def clean_batch_loader(
         yield BulkBatch(line_counts=line_counts, insert=insert)
 
 
+def _file_parameters(copies: Sequence[tuple[Path, QueryHeader]]) -> dict[str, list[str]]:
+    """The numbered copies a statement reads ($paths) and, for a header without a month
+    column, each file's month from its path ($periods, YYYYMM) in the same order."""
+    parameters = {"paths": [str(copy) for copy, _ in copies]}
+    if "period_yyyymm" not in copies[0][1].positions:
+        parameters["periods"] = [f"{header.file_period:%Y%m}" for _, header in copies]
+    return parameters
+
+
 def _insert_files(
     conn: duckdb.DuckDBPyConnection,
     raw_table: str,
@@ -105,7 +116,7 @@ def _insert_files(
     conn.execute(
         _insert_sql(raw_table, header),
         {
-            "paths": [str(staged[path][0]) for path, _ in files],
+            **_file_parameters([staged[path] for path, _ in files]),
             "source_files": [provenance.source_file for _, provenance in files],
             "content_hashes": [provenance.content_hash for _, provenance in files],
             # one batch, one load time (ties between its files break on the file name)
@@ -115,20 +126,12 @@ def _insert_files(
 
 
 def _first_line(path: Path) -> tuple[str | None, str]:
-    """The header line and the file's encoding, as the line-by-line reader would decide it."""
+    """The header line and the file's codec, as the line-by-line reader would decide it."""
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
     if b"\n" not in head:  # no line end within the head: an unusual file
         return None, ""
-    first = head.split(b"\n", 1)[0].rstrip(b"\r")
-    try:
-        return first.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return first.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        return None, ""
+    return decode_first_line(head) or (None, "")
 
 
 def _numbered_copies(paths: Sequence[Path], folder: Path) -> dict[Path, tuple[Path, QueryHeader]]:
@@ -139,7 +142,7 @@ def _numbered_copies(paths: Sequence[Path], folder: Path) -> dict[Path, tuple[Pa
     for number, path in enumerate(paths):
         header_line, encoding = _first_line(path)
         try:
-            header = QueryHeader.from_cells(next(csv.reader([header_line or ""]), []))
+            header = QueryHeader.for_file(next(csv.reader([header_line or ""]), []), path)
         except UnreadableFile:
             continue
         target = folder / f"{number}.csv"
@@ -226,7 +229,7 @@ def _clean_lines(
     header = next(iter(staged.values()))[1]
     copies = {str(copy): path for path, (copy, _) in staged.items()}
     try:
-        found = conn.execute(_check_sql(header), {"paths": list(copies)}).fetchall()
+        found = conn.execute(_check_sql(header), _file_parameters(list(staged.values()))).fetchall()
     except duckdb.Error:  # a ragged line, bad UTF-8: in which file, one at a time tells
         if len(staged) == 1:
             return {}
@@ -273,8 +276,19 @@ VERBATIM_TEXT = (
 
 
 def _clean_columns_sql(header: QueryHeader) -> str:
-    """Each raw column's cleaned text, with the copy and line it came from, from one scan."""
-    cells = {column: _cell(header, column) for column in HEADER_TO_COLUMN.values()}
+    """Each raw column's cleaned text, with the copy and line it came from, from one scan.
+
+    A header without a month column takes each file's month from $periods (see
+    _file_parameters), joined on the copy the line came from.
+    """
+    cells = {column: _cell(header, column) for column in COLUMNS}
+    source = _scan(header.width)
+    if "period_yyyymm" not in header.positions:
+        cells["period_yyyymm"] = "file_periods.period_yyyymm"
+        source += (
+            " as scan inner join (select unnest($paths) as filename, "
+            "unnest($periods) as period_yyyymm) as file_periods using (filename)"
+        )
     value = f"trim(coalesce(c{header.value_index}, ''))"
     selected = ",\n".join(f"{sql} as {column}" for column, sql in cells.items())
     verbatim = [f"c{header.positions[c]}" for c in VERBATIM_TEXT if c in header.positions]
@@ -290,7 +304,7 @@ def _clean_columns_sql(header: QueryHeader) -> str:
             {value} as value_text,
             replace(replace({cells["commodity_code"]}, '.', ''), ' ', '') as code,
             {text_cells} as text_cells
-        from {_scan(header.width)}
+        from {source}
     """
 
 
@@ -321,11 +335,7 @@ def _check_sql(header: QueryHeader) -> str:
     ends in a space Python's strip() would remove and DuckDB's trim() keeps. (A blank line has
     no partner, so it is in doubt too.)
     """
-    units = ", ".join(f"'{unit}'" for unit in KNOWN_UNITS)
     empties = ", ".join(f"'{text}'" for text in EMPTY_NUMBER)
-    kg_per_unit = " ".join(
-        f"when '{unit}' then {factor}" for unit, factor in plausibility.KG_PER_UNIT.items()
-    )
     usd = "true" if header.currency == "USD" else "false"
     this_month = dt.date.today().replace(day=1).isoformat()
     month_shape = "'^[0-9]{4}-?[0-9]{2}$'"
@@ -341,7 +351,8 @@ def _check_sql(header: QueryHeader) -> str:
                     then cast(left(period_yyyymm, 4) as integer) end as year_number,
                 {_number("quantity_1")} as quantity_1_clean,
                 {_number("quantity_2")} as quantity_2_clean,
-                {_number("value_text")} as value_clean
+                {_number("value_text")} as value_clean,
+                {tonnes_per_unit_sql("unit_1")} as tonnes_per_unit
             from lines
         ),
         bounded as (
@@ -370,14 +381,15 @@ def _check_sql(header: QueryHeader) -> str:
                     or regexp_matches(quantity_2_clean, '{PLAIN_DECIMAL}'))
                 or not (value_clean in ({empties})
                     or regexp_matches(value_clean, '{PLAIN_DECIMAL}'))
-                or unit_1 not in ({units})
+                or tonnes_per_unit is null
                 or coalesce(
                     {usd}
                     and value_clean not in ({empties})
                     and cast(quantity_1_clean as double) > 0
                     and bound_low is not null
+                    -- as plausibility.implausible_unit_value computes it, operation by operation
                     and (cast(value_clean as double) / (cast(quantity_1_clean as double)
-                        * case unit_1 {kg_per_unit} end))
+                        * tonnes_per_unit * 1000))
                         not between bound_low and bound_high,
                     true
                 ) as in_doubt

@@ -14,8 +14,7 @@ import functools
 import json
 
 from orchestration import settings
-
-KG_PER_UNIT = {"千克": 1.0, "kg": 1.0, "克": 0.001, "g": 0.001, "吨": 1000.0, "t": 1000.0}
+from orchestration.customs.units import tonnes_per_unit
 
 
 @functools.cache
@@ -40,14 +39,15 @@ def implausible_unit_value(
     commodity_code: str, quantity: float, unit: str, value_usd: float | None
 ) -> str | None:
     """A reason when the line's dollars per kilogram cannot be right, else None."""
-    if value_usd is None or quantity <= 0 or unit not in KG_PER_UNIT:
+    tonnes = tonnes_per_unit(unit)
+    if value_usd is None or quantity <= 0 or tonnes is None:
         return None
     groups = _group_of_code()
     group = groups.get(commodity_code) or groups.get(commodity_code[:6])
     if group is None or group not in _bounds():
         return None
     low, high = _bounds()[group]
-    per_kg = value_usd / (quantity * KG_PER_UNIT[unit])
+    per_kg = value_usd / (quantity * tonnes * 1000)
     if low <= per_kg <= high:
         return None
     hint = "kilograms read as tonnes?" if per_kg < low else "tonnes read as kilograms?"

@@ -130,7 +130,7 @@ def test_the_file_name_does_not_matter(tmp_path):
 
 
 def test_a_workbook_without_the_quantity_column_is_rejected_whole(tmp_path):
-    header = FULL_HEADER.replace("第一数量", "数量")
+    header = FULL_HEADER.replace("第一数量", "重量")
     path = _query_workbook(tmp_path / "renamed.xlsx", header, CLEAN_FULL_ROWS)
     with pytest.raises(UnreadableFile, match="第一数量"):
         read(path)

@@ -24,10 +24,15 @@ from tests.fixtures.gacc_preliminary import (
     RARE_EARTHS_JAN_JUN_2025_T,
     RARE_EARTHS_JUNE_2025_T,
     TITLE,
+    TWO_LINE_COMMODITIES,
+    TWO_LINE_TITLE,
+    TWO_LINE_UNKNOWN_UNIT,
     line_of,
     preliminary_html,
     preliminary_html_flat,
     preliminary_workbook_rows,
+    two_line_table_html,
+    two_line_table_rows,
     write_workbook,
 )
 
@@ -265,4 +270,67 @@ def test_preliminary_rows_land_in_their_raw_table_from_html_and_excel(tmp_path):
     assert rows == [
         ("june.html", JUNE_2025, RARE_EARTHS_JUNE_2025_T, 1000.0),
         ("june.xlsx", JUNE_2025, RARE_EARTHS_JUNE_2025_T, 1000.0),
+    ]
+
+
+def _figures(parsed):
+    return [
+        (r["commodity"], r["unit"], r["month_quantity"], r["month_value"], r["ytd_quantity"])
+        for r in parsed.rows
+    ]
+
+
+TWO_LINE_FIGURES = [
+    ("Rare earths", "T", RARE_EARTHS_JUNE_2025_T, 48310.0, 31500.0),
+    # 10000T lands as printed: a scale staging applies (967.8 x 10,000 t)
+    ("Steel products", "10000T", 967.8, 6512300.0, 5815.0),
+    ("Antimony oxides", "KG", 1250000.0, 14300.0, 6400000.0),
+    # "-" is an empty cell, in the unit column as in the figures
+    ("Machinery and electronic products", None, None, 128450000.0, None),
+]
+
+
+def test_a_two_line_monthly_table_lands_each_commodity_once_without_its_change_line(tmp_path):
+    text = two_line_table_html()
+    parsed = read_html(_write(tmp_path, text))
+    assert parsed.rejects == []
+    assert _figures(parsed) == TWO_LINE_FIGURES
+    assert [r["_row_number"] for r in parsed.rows] == [
+        line_of(text, f"<td>{figures[0]}") for figures, _ in TWO_LINE_COMMODITIES
+    ]
+    # "Unit: US$1,000" above the table states the values' currency and scale.
+    assert {
+        (r["report_month"], r["value_currency"], r["value_multiplier"]) for r in parsed.rows
+    } == {(JUNE_2025, "USD", 1000.0)}
+    assert {r["table_title"] for r in parsed.rows} == {TWO_LINE_TITLE}
+
+
+def test_a_two_line_monthly_table_saved_as_excel_reads_the_same(tmp_path):
+    parsed = read_xlsx(write_workbook(tmp_path / "june.xlsx", two_line_table_rows()))
+    assert parsed.rejects == []
+    assert _figures(parsed) == TWO_LINE_FIGURES
+    assert [r["_row_number"] for r in parsed.rows] == [5, 7, 9, 11]  # the commodity lines
+
+
+def test_a_quantity_in_a_unit_that_is_no_weight_is_quarantined_with_its_line_and_field(
+    tmp_path,
+):
+    text = two_line_table_html([*TWO_LINE_COMMODITIES, TWO_LINE_UNKNOWN_UNIT])
+    parsed = read_html(_write(tmp_path, text))
+    assert _figures(parsed) == TWO_LINE_FIGURES
+    [reject] = parsed.rejects  # its change line is skipped, not quarantined as nameless
+    assert (reject.row_number, reject.field) == (line_of(text, "<td>Automobiles"), "Unit")
+    assert "'Unit' cannot be converted to tonnes" in reject.reason
+
+
+def test_a_nameless_line_that_follows_no_commodity_line_is_quarantined(tmp_path):
+    # The rare earths' change line twice: the second follows no commodity line.
+    text = two_line_table_html(TWO_LINE_COMMODITIES[:1])
+    change_line = "<tr><td></td><td></td><td>60.3</td>"
+    line = next(line for line in text.splitlines() if line.startswith(change_line))
+    text = text.replace(line, f"{line}\n{line}")
+    parsed = read_html(_write(tmp_path, text))
+    assert [r["commodity"] for r in parsed.rows] == ["Rare earths"]
+    assert [(r.row_number, r.field, r.reason) for r in parsed.rejects] == [
+        (line_of(text, change_line) + 1, "Commodity", "is empty")
     ]

@@ -26,6 +26,16 @@ from orchestration.landing.kinds import ALL_KINDS
 from orchestration.landing.store import land_kind
 from tests.fixtures.broken_extracts import CASES, gacc, line
 from tests.fixtures.gacc_files import CLEAN_FULL_ROWS, FULL_HEADER
+from tests.fixtures.gacc_variants import (
+    BROKEN_TWINS,
+    CLEAN_VARIANTS,
+    ENCODINGS,
+    GUINEA_NAMES,
+    NO_PERIOD_DASHED_NAME,
+    UNKNOWN_PARTNER_CODE,
+    UNKNOWN_UNIT,
+    write_variant,
+)
 
 LINE_BY_LINE = dataclasses.replace(GACC_QUERY_CSV, bulk_loader=None)
 QUERY_EXPORT_CASES = [case for case in CASES if recognizes(case.content[:4096])]
@@ -76,6 +86,60 @@ def test_a_broken_export_lands_the_same_with_and_without_the_bulk_path(tmp_path,
     landing.mkdir()
     (landing / case.name).write_bytes(case.content)
     assert _landed(tmp_path, landing, GACC_QUERY_CSV) == _landed(tmp_path, landing, LINE_BY_LINE)
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+@pytest.mark.parametrize(
+    "variant",
+    [*CLEAN_VARIANTS, GUINEA_NAMES, UNKNOWN_PARTNER_CODE, UNKNOWN_UNIT],
+    ids=lambda variant: Path(variant.name).stem,
+)
+def test_each_download_layout_lands_the_same_with_and_without_the_bulk_path(
+    tmp_path, variant, encoding
+):
+    # Every quantity and value header word, both encodings, months from a column, a name or a
+    # folder: clean files take the bulk path (or the comparison would prove nothing); the one
+    # with a line in boxes goes line by line.
+    landing = tmp_path / "landing"
+    path = write_variant(landing, variant, encoding)
+    assert _takes_bulk_path(path, tmp_path) == (variant is not UNKNOWN_UNIT)
+    bulk = _landed(tmp_path, landing, GACC_QUERY_CSV)
+    assert bulk == _landed(tmp_path, landing, LINE_BY_LINE)
+    assert len(bulk["raw"]) == len(variant.expected)
+
+
+@pytest.mark.parametrize("twin", BROKEN_TWINS, ids=lambda twin: twin.name)
+def test_a_file_whose_month_cannot_be_told_is_rejected_the_same_both_ways(tmp_path, twin):
+    landing = tmp_path / "landing"
+    (landing / twin.name).parent.mkdir(parents=True)
+    (landing / twin.name).write_bytes(twin.content)
+    assert not _takes_bulk_path(landing / twin.name, tmp_path)
+    bulk = _landed(tmp_path, landing, GACC_QUERY_CSV)
+    assert bulk == _landed(tmp_path, landing, LINE_BY_LINE)
+    [(name, reason)] = bulk["rejected_files"]
+    assert name == twin.name and "no 数据年月 column" in reason and twin.reason in reason
+
+
+def test_files_without_a_month_column_land_in_one_statement_each_under_its_own_month(tmp_path):
+    # One header layout, so one statement reads both; each line must get its own file's month.
+    landing = tmp_path / "landing"
+    (landing / "gacc").mkdir(parents=True)
+    june = landing / "gacc" / "export_2025-06.csv"
+    july = landing / "gacc" / "export_2025-07.csv"
+    june.write_bytes(NO_PERIOD_DASHED_NAME.content("gbk"))
+    july.write_bytes(NO_PERIOD_DASHED_NAME.content("gb18030"))
+    conn = duckdb.connect(str(tmp_path / "probe.duckdb"))
+    try:
+        with clean_batch_loader(conn, [june, july]) as batch:
+            assert set(batch.line_counts) == {june, july}
+    finally:
+        conn.close()
+    bulk = _landed(tmp_path, landing, GACC_QUERY_CSV)
+    assert bulk == _landed(tmp_path, landing, LINE_BY_LINE)
+    assert {(row[-3], row[0].isoformat()) for row in bulk["raw"]} == {
+        ("gacc/export_2025-06.csv", "2025-06-01"),
+        ("gacc/export_2025-07.csv", "2025-07-01"),
+    }
 
 
 def test_a_broken_line_sends_the_file_line_by_line(tmp_path):

@@ -70,7 +70,7 @@ def test_broken_lines_are_quarantined_with_row_and_field_and_good_lines_kept(tmp
 
 
 def test_a_file_without_the_quantity_column_is_rejected_whole(tmp_path):
-    header = FULL_HEADER.replace("第一数量", "数量")
+    header = FULL_HEADER.replace("第一数量", "重量")
     path = write_gacc_file(tmp_path / "renamed.csv", header, CLEAN_FULL_ROWS)
     with pytest.raises(UnreadableFile, match="第一数量"):
         read(path)

@@ -95,7 +95,7 @@ def test_a_file_no_reader_recognizes_is_reported_not_skipped(tmp_path):
 def test_a_recognized_but_unreadable_file_goes_to_rejected_files(tmp_path):
     landing = tmp_path / "landing"
     write_gacc_file(
-        landing / "renamed.csv", FULL_HEADER.replace("第一数量", "数量"), CLEAN_FULL_ROWS
+        landing / "renamed.csv", FULL_HEADER.replace("第一数量", "重量"), CLEAN_FULL_ROWS
     )
     report, landed = _land(tmp_path, landing)
     assert landed == 0

@@ -4,11 +4,12 @@
         incremental_strategy='delete+insert',
         unique_key='period_month',
         on_schema_change='fail',
-        post_hook="{{ record_reference_fingerprint([ref('products'), ref('partner_names_zh')]) }}"
+        post_hook="{{ record_reference_fingerprint([ref('products'), ref('partner_names_zh'), ref('gacc_partner_codes')]) }}"
     )
 }}
 
 -- depends_on: {{ ref('partner_names_zh') }}
+-- depends_on: {{ ref('gacc_partner_codes') }}
 
 -- GACC detailed lines rolled up to their HS6 series, one row per landed file (vintage) of a
 -- month, series and partner. Incremental by month (see macros/incremental_months.sql): a run
@@ -20,7 +21,7 @@ gacc_lines as (
     select * from {{ ref('int_gacc_exports_partnered') }}
     where {{ months_to_build(
         ref('stg_gacc__query_exports'), 'loaded_at', 'vintage_at',
-        [ref('products'), ref('partner_names_zh')]
+        [ref('products'), ref('partner_names_zh'), ref('gacc_partner_codes')]
     ) }}
 ),
 

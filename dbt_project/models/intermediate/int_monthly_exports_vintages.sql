@@ -64,10 +64,11 @@ gacc_preliminary_vintages as (
 ),
 
 -- China as reporter, exports, totals only (no breakdown by second partner, transport mode
--- or customs procedure, which would count the same goods twice). A grain with a record that
--- reports no weight is left out: its tonnage would be a partial sum, or a null that would
--- pass for a revision of an earlier release. Tables made by others name their release in
--- source_ref; Comtrade's own files are their own reference.
+-- or customs procedure, which would count the same goods twice); monthly records only:
+-- an annual record is a 12-month period (mart_known_series), never a month of the fact. A
+-- grain with a record that reports no weight is left out: its tonnage would be a partial
+-- sum, or a null that would pass for a revision of an earlier release. Tables made by others
+-- name their release in source_ref; Comtrade's own files are their own reference.
 comtrade_vintages as (
     select
         comtrade.period_month,
@@ -89,6 +90,7 @@ comtrade_vintages as (
         and comtrade.mot_code = 0
         and comtrade.customs_code = 'C00'
         and comtrade.partner_iso3 is not null
+        and comtrade.months_covered = 1
     group by
         comtrade.period_month,
         comtrade.product_code,

@@ -4,11 +4,12 @@
         incremental_strategy='delete+insert',
         unique_key='period_month',
         on_schema_change='fail',
-        post_hook="{{ record_reference_fingerprint([ref('dim_product'), ref('partner_names_zh')]) }}"
+        post_hook="{{ record_reference_fingerprint([ref('dim_product'), ref('partner_names_zh'), ref('gacc_partner_codes')]) }}"
     )
 }}
 
 -- depends_on: {{ ref('partner_names_zh') }}
+-- depends_on: {{ ref('gacc_partner_codes') }}
 
 -- Incremental by month (see macros/incremental_months.sql): at full GACC detail this table
 -- holds every landed line, and a run rebuilds only the months that received new files.
@@ -19,7 +20,7 @@ gacc as (
     select * from {{ ref('int_gacc_exports_partnered') }}
     where {{ months_to_build(
         ref('stg_gacc__query_exports'), 'loaded_at', 'loaded_at',
-        [ref('dim_product'), ref('partner_names_zh')]
+        [ref('dim_product'), ref('partner_names_zh'), ref('gacc_partner_codes')]
     ) }}
 ),
 

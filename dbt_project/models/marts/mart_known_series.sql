@@ -9,6 +9,19 @@ reported_figures as (
     where is_selected and quantity_t is not null
 ),
 
+comtrade as (
+    select * from {{ ref('stg_comtrade__records') }}
+),
+
+hs6_products as (
+    select product_code from {{ ref('products') }}
+    where code_level = 'hs6'
+),
+
+precedence as (
+    select * from {{ ref('source_precedence') }}
+),
+
 monthly as (
     select
         product_code as series_code,
@@ -41,6 +54,64 @@ cumulative as (
         and period_kind not in ('month', 'combined_jan_feb')
 ),
 
+-- Comtrade's annual records of China's exports (totals only, as the fact's monthly
+-- Comtrade rows): 12-month periods from January, the latest landed file per grain.
+comtrade_years as (
+    select
+        comtrade.product_code as series_code,
+        'customs' as series_kind,
+        comtrade.partner_iso3,
+        comtrade.period_month as period_start_month,
+        cast(comtrade.period_month + to_months(comtrade.months_covered - 1) as date)
+            as period_end_month,
+        sum(comtrade.quantity_t) as quantity_t,
+        'comtrade' as source,
+        comtrade.source_file as source_ref
+    from comtrade
+    inner join hs6_products
+        on comtrade.product_code = hs6_products.product_code
+    where
+        comtrade.months_covered = 12
+        and comtrade.reporter_code = 156
+        and comtrade.flow_code = 'X'
+        and comtrade.partner2_code = 0
+        and comtrade.mot_code = 0
+        and comtrade.customs_code = 'C00'
+        and comtrade.partner_iso3 is not null
+    group by
+        comtrade.product_code,
+        comtrade.partner_iso3,
+        comtrade.period_month,
+        comtrade.months_covered,
+        comtrade.source_file,
+        comtrade.loaded_at
+    qualify row_number() over (
+        partition by comtrade.product_code, comtrade.partner_iso3, comtrade.period_month
+        order by comtrade.loaded_at desc, comtrade.source_file desc
+    ) = 1
+),
+
+-- A year both published and in Comtrade keeps the source of better precedence, as the fact
+-- does for months.
+periods as (
+    select candidates.*
+    from (
+        select * from cumulative
+        union all
+        select * from comtrade_years
+    ) as candidates
+    inner join precedence
+        on candidates.source = precedence.source
+    qualify row_number() over (
+        partition by
+            candidates.series_code,
+            candidates.partner_iso3,
+            candidates.period_start_month,
+            candidates.period_end_month
+        order by precedence.precedence
+    ) = 1
+),
+
 -- Press series that are not customs series (e.g. Bloomberg's "rare-earth products").
 alternatives as (
     select
@@ -59,7 +130,7 @@ alternatives as (
 all_series as (
     select * from monthly
     union all
-    select * from cumulative
+    select * from periods
     union all
     select * from alternatives
 ),

@@ -24,6 +24,7 @@ mirror as (
         and partner2_code = 0
         and mot_code = 0
         and customs_code = 'C00'
+        and months_covered = 1
     group by period_month, product_code, reporter_iso3, source_file, loaded_at
     qualify row_number() over (
         partition by period_month, product_code, reporter_iso3

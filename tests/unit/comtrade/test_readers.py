@@ -9,6 +9,7 @@ import json
 import re
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from orchestration.comtrade.readers import (
@@ -25,7 +26,7 @@ from orchestration.comtrade.readers import (
 from orchestration.landing.contract import UnreadableFile
 from orchestration.landing.files import read_head
 from orchestration.landing.kinds import ALL_KINDS
-from orchestration.landing.store import identify
+from orchestration.landing.store import identify, land_kinds
 from tests.fixtures.comtrade.replay_server import (
     EXPORTS_CSV,
     EXPORTS_JUNE,
@@ -196,7 +197,7 @@ def test_broken_records_are_quarantined_with_their_position_field_and_reason(tmp
         _with(period="June 2025"),  # 7: not YYYYMM
         _with(period="209901", refYear=2099, refMonth=1),  # 8: in the future
         _with(period="198912", refYear=1989, refMonth=12),  # 9: before 1990
-        _with(freqCode="A", period="2025", refMonth=...),  # 10: annual record
+        _with(freqCode="A", period="202506", refMonth=...),  # 10: annual record dated a month
         _with(reporterCode="CHN"),  # 11: reporter given as ISO, not as a number
         _with(partnerCode=None),  # 12: partner missing
         _with(refMonth=7),  # 13: refMonth says July, period says June
@@ -219,11 +220,7 @@ def test_broken_records_are_quarantined_with_their_position_field_and_reason(tmp
         (7, "period", "'June 2025' is not a month (expected YYYYMM or YYYY-MM)"),
         (8, "period", "'209901' is in the future"),
         (9, "period", "'198912' is before 1990"),
-        (
-            10,
-            "freqCode",
-            "annual record (freqCode A): only monthly records land in raw.comtrade_records",
-        ),
+        (10, "period", "'202506' is not a year (an annual record, freqCode A, has YYYY)"),
         (11, "reporterCode", "'CHN' is not an integer"),
         (12, "partnerCode", "is empty"),
         (13, "refMonth", "7 disagrees with period 202506; cannot date it"),
@@ -256,7 +253,7 @@ def test_broken_csv_lines_are_quarantined_by_their_line_number(tmp_path):
                 line_with(net, "-12"),  # line 3: negative net weight
                 "",  # line 4: blank lines are skipped, not rejected
                 "C,M,20250601,2025,6",  # line 5: record cut short
-                line_with(columns.index("freqCode"), "A"),  # line 6: annual record
+                line_with(columns.index("freqCode"), "A"),  # line 6: annual, dated a month
             ]
         )
         + "\n"
@@ -266,7 +263,7 @@ def test_broken_csv_lines_are_quarantined_by_their_line_number(tmp_path):
     assert [(r.row_number, r.field) for r in parsed.rejects] == [
         (3, "netWgt"),
         (5, "*"),
-        (6, "freqCode"),
+        (6, "period"),
     ]
     assert parsed.rejects[1].reason == f"has 5 fields, header has {len(columns)}"
     assert json.loads(parsed.rejects[0].raw_text)["netWgt"] == "-12"
@@ -291,3 +288,75 @@ def test_a_csv_without_the_key_columns_is_unreadable(tmp_path):
     path.write_text("period,reporterCode,flowCode,partnerCode\n202506,156,X,0\n")  # no cmdCode
     with pytest.raises(UnreadableFile, match="cmdCode"):
         read_csv(path)
+
+
+# An annual record as Comtrade writes one: freqCode A, period YYYY, refMonth 52 (test data).
+ANNUAL = _with(freqCode="A", period="2024", refYear=2024, refMonth=52)
+
+
+def test_annual_records_land_at_the_year_grain_dated_the_first_of_january(tmp_path):
+    yearly_int = _with(freqCode="A", period=2023, refYear=2023, refMonth=52)
+    parsed = read_json(_write_response(tmp_path / "annual.json", [ANNUAL, yearly_int, CLEAN]))
+    assert parsed.rejects == []
+    assert [(row["period_month"], row["freq_code"]) for row in parsed.rows] == [
+        (dt.date(2024, 1, 1), "A"),
+        (dt.date(2023, 1, 1), "A"),
+        (dt.date(2025, 6, 1), "M"),
+    ]
+    # Everything but the period is read as for a monthly record.
+    assert {k: v for k, v in parsed.rows[0].items() if k not in ("period_month", "freq_code")} == {
+        k: v for k, v in parsed.rows[2].items() if k not in ("period_month", "freq_code")
+    } | {"_row_number": 1}
+
+
+def test_an_annual_csv_line_lands_in_the_raw_table_at_the_year_grain(tmp_path):
+    header, clean_line, *_ = EXPORTS_CSV.read_text().splitlines()
+    columns = header.split(",")
+    cells = next(csv.reader([clean_line]))
+    for name, value in [
+        ("freqCode", "A"),
+        ("period", "2024"),
+        ("refYear", "2024"),
+        ("refMonth", "52"),
+    ]:
+        cells[columns.index(name)] = value
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "annual.csv").write_text(
+        f"{header}\n" + ",".join(f'"{c}"' if "," in c else c for c in cells) + "\n"
+    )
+    conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    try:
+        report = land_kinds(conn, landing, COMTRADE_KINDS, ALL_KINDS)
+        landed = conn.execute("select period_month, freq_code from raw.comtrade_records").fetchall()
+    finally:
+        conn.close()
+    assert (report.rows_landed, report.rows_rejected) == (1, 0)
+    assert landed == [(dt.date(2024, 1, 1), "A")]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "reason"),
+    [
+        ({"period": "2024-06"}, "period", "'2024-06' is not a year"),
+        ({"refMonth": 6}, "refMonth", "6 disagrees with period 2024"),
+        ({"refYear": 2023}, "refYear", "2023 disagrees with period 2024"),
+        ({"period": "1989", "refYear": 1989}, "period", "'1989' is before 1990"),
+        ({"freqCode": "Q"}, "freqCode", "'Q' is not a known frequency (M or A)"),
+    ],
+)
+def test_an_annual_record_that_cannot_be_dated_as_a_year_is_quarantined(
+    tmp_path, changes, field, reason
+):
+    record = {**ANNUAL, **changes}
+    parsed = read_json(_write_response(tmp_path / "annual.json", [record]))
+    assert parsed.rows == []
+    [reject] = parsed.rejects
+    assert reject.field == field and reason in reject.reason, reject.reason
+
+
+def test_an_annual_record_for_a_year_not_yet_over_is_quarantined(tmp_path):
+    this_year = dt.date.today().year
+    record = {**ANNUAL, "period": str(this_year), "refYear": this_year}
+    [reject] = read_json(_write_response(tmp_path / "annual.json", [record])).rejects
+    assert (reject.field, reject.reason) == ("period", f"'{this_year}' is a year not yet over")

@@ -7,6 +7,8 @@ source as (
 final as (
     select
         period_month,
+        -- An annual record (freqCode A) is dated the first of January and covers the year.
+        case when upper(freq_code) = 'A' then 12 else 1 end as months_covered,
         reporter_code,
         case when reporter_code = 0 then 'WLD' else reporter_iso end as reporter_iso3,
         flow_code,

@@ -10,14 +10,8 @@ final as (
         commodity as commodity_name_as_printed,
         lower(trim(regexp_replace(commodity, '\s+', ' ', 'g'))) as commodity_name,
         unit,
-        case
-            when lower(unit) in ('ton', 'tons', 'tonne', 'tonnes', 't') then month_quantity
-            when lower(unit) in ('kg', 'kilogram', 'kilograms') then month_quantity / 1000.0
-        end as month_quantity_t,
-        case
-            when lower(unit) in ('ton', 'tons', 'tonne', 'tonnes', 't') then ytd_quantity
-            when lower(unit) in ('kg', 'kilogram', 'kilograms') then ytd_quantity / 1000.0
-        end as ytd_quantity_t,
+        {{ to_tonnes('month_quantity', 'unit') }} as month_quantity_t,
+        {{ to_tonnes('ytd_quantity', 'unit') }} as ytd_quantity_t,
         case when value_currency = 'USD' then month_value * value_multiplier end
             as month_value_usd,
         case when value_currency = 'USD' then ytd_value * value_multiplier end as ytd_value_usd,
