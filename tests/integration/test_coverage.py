@@ -267,3 +267,31 @@ def test_the_series_check_catches_kilograms_read_as_tonnes(pipeline_run, tmp_pat
     failed = {(f.expectation, f.column): f.failing_rows for f in outcome.failures}
     # June to July (no page reports August 2025, so there is no fall back to check)
     assert failed == {("expect_column_values_to_be_between", "ratio_to_previous_month"): 1}
+
+
+def _coverage_table(conn) -> str:
+    """The README's coverage table as the mart gives it (same columns, same order)."""
+    rows = conn.execute(
+        "select series_id, product_group, flow, series_kind, "
+        "strftime(first_period_month, '%Y-%m'), strftime(last_period_month, '%Y-%m'), "
+        "figures, verified_pct, partners from marts.mart_series_coverage where figures > 0 "
+        "order by flow = 'import', product_group, series_id"
+    ).fetchall()
+    lines = [
+        "| series | group | flow | first | last | figures | verified by two pages | partners |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for series, group, flow, kind, first, last, figures, verified_pct, partners in rows:
+        name = f"`{series}`" + (" (press aggregate)" if kind == "press_aggregate" else "")
+        lines.append(
+            f"| {name} | {group} | {flow} | {first} | {last} | {figures} | "
+            f"{verified_pct:.0f}% | {partners} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def test_the_readme_coverage_table_is_the_published_mart(published):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<!-- coverage-table:start -->\n") + len("<!-- coverage-table:start -->\n")
+    end = readme.index("<!-- coverage-table:end -->")
+    assert readme[start:end] == _coverage_table(published)
