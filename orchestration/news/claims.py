@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import asdict
 from typing import Any
 
-from orchestration.news.extract import extract_claims, extract_policy_mentions
+from orchestration.news_text import extract_claims, extract_policy_mentions
 
 
 def stated_decimals(value: float | None) -> int | None:
