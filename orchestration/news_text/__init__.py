@@ -2,8 +2,11 @@
 
 Pure Python with no Dagster, no I/O and no database, so the pipeline (orchestration/news),
 the command line and the tests all call the same functions. The modules follow the steps of
-a read: vocabulary and gazetteer (words), sentences, atoms (what a sentence names), periods,
-claims, dates (publication date) and policy mentions.
+a read: words (vocabulary, products, gazetteer), sentences, atoms (what a sentence names),
+changes (their signs), grouping (atoms into one builder per figure), context (what earlier
+sentences established), resolution and periods (a builder into product, partner, period),
+claims (the whole article) and finalise (repeats, restated headlines); dates (publication
+date) and policy mentions beside them. model holds the types all of them share.
 """
 
 from orchestration.news_text.claims import extract_claims

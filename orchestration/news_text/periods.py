@@ -4,6 +4,7 @@ two periods."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from orchestration.news_text.model import Context, PeriodSpec
 
@@ -17,12 +18,24 @@ def fmt(month_index: int) -> str:
     return f"{month_index // 12:04d}-{month_index % 12 + 1:02d}"
 
 
-def resolve_main(
-    spec: PeriodSpec,
-    published: dt.date | None,
-    sentence_year: int | None,
-    ctx: Context,
-) -> tuple[int, int] | None:
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """What a bare month is read against: the publication date, the year the sentence names,
+    and the spans of months whose year the article's claims state ("the first half of
+    2025"), which win over a year inferred from the publication date."""
+
+    published: dt.date | None
+    sentence_year: int | None = None
+    article_spans: tuple[tuple[int, int, int], ...] = ()  # (year, first, last month) stated
+
+
+def year_is_inferred(spec: PeriodSpec, sentence_year: int | None) -> bool:
+    """True when a span's year comes from the publication date alone."""
+    return spec.kind == "span" and spec.year is None and spec.rel_year is None and not sentence_year
+
+
+def resolve_main(spec: PeriodSpec, anchor: Anchor, ctx: Context) -> tuple[int, int] | None:
+    published = anchor.published
     if spec.kind == "span":
         year = spec.year
         if year is None and spec.rel_year is not None:
@@ -30,15 +43,8 @@ def resolve_main(
                 return None
             year = published.year + spec.rel_year
         if year is None:
-            if sentence_year is not None:
-                year = sentence_year
-            elif published is not None:
-                # Data are reported after the fact: a month later than the publication month
-                # belongs to the previous year ("in December" read in January).
-                year = published.year if spec.m2 <= published.month else published.year - 1
-            elif ctx.last_year is not None:
-                year = ctx.last_year
-            else:
+            year = _bare_year(spec, anchor, ctx)
+            if year is None:
                 return None
         return mi(year, spec.m1), mi(year, spec.m2)
     if spec.kind in ("ctx", "same_bare"):
@@ -50,13 +56,49 @@ def resolve_main(
             return None
         month = mi(published.year, published.month) + spec.offset
         return month, month
+    if spec.kind == "ytd":
+        # Year to date runs to the month the story is about; without one it is unknown.
+        if ctx.last_month is None:
+            return None
+        year = spec.year if spec.year is not None else ctx.last_month // 12
+        if ctx.last_month // 12 != year:
+            return None
+        return mi(year, 1), ctx.last_month
     return None
+
+
+def _bare_year(spec: PeriodSpec, anchor: Anchor, ctx: Context) -> int | None:
+    if anchor.sentence_year is not None:
+        return anchor.sentence_year
+    published = anchor.published
+    if published is None:
+        return ctx.last_year
+    # Data are reported after the fact: a month later than the publication month belongs to
+    # the previous year ("in December" read in January).
+    year = published.year if spec.m2 <= published.month else published.year - 1
+    # The article says which year it is about: "June" in a late repost about "the first half
+    # of 2025" is June 2025, whatever the publication year suggests.
+    stated = {y for y, m1, m2 in anchor.article_spans if m1 <= spec.m1 and spec.m2 <= m2}
+    if len(stated) == 1 and year not in stated:
+        article_year = next(iter(stated))
+        if mi(article_year, spec.m2) <= _month_of(published):
+            return article_year
+    return year
+
+
+def _month_of(day: dt.date) -> int:
+    return mi(day.year, day.month)
+
+
+def after_publication(period: tuple[int, int], published: dt.date | None) -> bool:
+    """A claimed period never lies after the article: figures are reported after the fact."""
+    return published is not None and period[1] > _month_of(published)
 
 
 def resolve_comparison(
     spec: PeriodSpec,
     main: tuple[int, int],
-    published: dt.date | None,
+    anchor: Anchor,
     ctx: Context,
 ) -> tuple[int, int] | None:
     start, end = main
@@ -65,13 +107,18 @@ def resolve_comparison(
         return start + shift, end + shift
     if spec.kind == "same_bare":
         return start - 12, end - 12
+    if spec.kind == "shift":
+        return start + spec.offset, end + spec.offset
     if spec.kind == "span" and spec.year is None and spec.rel_year is None:
         # A bare comparison month is the latest one before the claim ("in June ... from May").
         year = start // 12
         if mi(year, spec.m1) >= start:
             year -= 1
         return mi(year, spec.m1), mi(year, spec.m2)
-    return resolve_main(spec, published, None, ctx)
+    if spec.kind == "span" and spec.prefix == "year" and end - start < 11 and spec.year is not None:
+        # "32% higher than the 3,326 tonnes in 2024", said of December 2025: December 2024.
+        return mi(spec.year, start % 12 + 1), mi(spec.year, end % 12 + 1)
+    return resolve_main(spec, Anchor(anchor.published), ctx)
 
 
 def basis_between(main: tuple[int, int], comparison: tuple[int, int]) -> str:

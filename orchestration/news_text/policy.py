@@ -11,8 +11,9 @@ from orchestration.news_text.atoms import non_overlapping, period_atoms
 from orchestration.news_text.dates import ISO_DATE_RE, date_of, feed_items, safe_date
 from orchestration.news_text.model import PeriodSpec, PolicyMention
 from orchestration.news_text.periods import mi
+from orchestration.news_text.products import PRODUCT_RE
 from orchestration.news_text.sentences import split_sentences
-from orchestration.news_text.vocabulary import PRODUCT_RE, WEEKDAYS, WORD_RE, gated
+from orchestration.news_text.vocabulary import WEEKDAYS, WORD_RE, gated
 
 _WEEKDAY_RE = gated(
     "mMtTwWfFsS", r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", re.I
@@ -205,6 +206,9 @@ def _date_from_spec(spec: PeriodSpec, published: dt.date | None, forward: bool) 
 
 # Product groups as the policy timeline (dim_policy_event) names them.
 _GROUP_OF_MINERAL = {"gallium": "gallium_germanium", "germanium": "gallium_germanium"}
+_GROUP_OF_MINERAL |= {"antimon": "antimony", "graphit": "graphite", "wolfram": "tungsten"}
+_GROUP_OF_MINERAL |= {"silber": "silver", "dysprosium": "rare_earths", "terbium": "rare_earths"}
+_GROUP_OF_MINERAL |= {"yttrium": "rare_earths"}
 
 
 def _product_groups(body: str) -> tuple[str, ...]:
@@ -214,8 +218,10 @@ def _product_groups(body: str) -> tuple[str, ...]:
             group = "rare_earth_magnets"
         elif m.group("re") or m.group("ree"):
             group = "rare_earths"
+        elif m.group("apt"):
+            group = "tungsten"
         else:
-            mineral = m.group("other").lower()
+            mineral = m.group("mineral").lower()
             group = _GROUP_OF_MINERAL.get(mineral, mineral)
         if group not in groups:
             groups.append(group)

@@ -1,4 +1,5 @@
-"""Splitting article text into sentences, and telling headlines from running text."""
+"""Splitting article text into sentences, telling headlines from running text, and undoing
+the junk that saved and machine-rewritten pages put between words."""
 
 from __future__ import annotations
 
@@ -13,10 +14,28 @@ _END_RE = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
 _LAST_TOKEN_RE = re.compile(r"(\S+)$")
 _ABBREVIATION_WORDS = (
     "u.s u.k u.n e.u e.g i.e mr mrs ms dr no nos jan feb mar apr jun jul aug sep sept oct "
-    "nov dec inc corp co ltd st vs approx est min gen gov sen rep u.s.a p.m a.m"
+    "nov dec inc corp co ltd st vs approx est min gen gov sen rep u.s.a p.m a.m okt dez mrz ca bzw"
 )
 _ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 _HEADLINE_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+# A day number before a month ("20. Nov. 2025") ends no sentence.
+_MONTH_AHEAD_RE = re.compile(
+    r"\s+(?:Jan|Feb|M[aä]r|Apr|Ma[iy]|Jun|Jul|Aug|Sep|O[ck]t|Nov|De[cz])", re.I
+)
+# Same-length repairs, so that offsets into the original text stay valid: full-width
+# punctuation; a "?" standing for a space ("rare-earth?exports"); a full stop between two
+# lower-case words ("from the. prior year"), which no sentence ends with.
+_FULL_WIDTH = str.maketrans({"，": ",", "。": ".", "％": "%", "：": ":", "；": ";", "\u00a0": " "})
+_GLUED_QUESTION_RE = re.compile(r"(?<=[A-Za-z])\?(?=[A-Za-z])")
+_STRAY_STOP_RE = re.compile(r"(?<=[a-z]{2})\.(?= [a-z])")
+
+
+def normalise(text: str) -> str:
+    """The text with page junk repaired, character for character (same length)."""
+    text = text.translate(_FULL_WIDTH)
+    if "?" in text:
+        text = _GLUED_QUESTION_RE.sub(" ", text)
+    return _STRAY_STOP_RE.sub(" ", text)
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -30,6 +49,8 @@ def split_sentences(text: str) -> list[Sentence]:
             if token is not None:
                 key = token.group(1).lower().lstrip("\"'“‘(").rstrip(".")
                 if key in _ABBREVIATIONS or (len(key) == 1 and key.isalpha()):
+                    continue
+                if key.isdigit() and len(key) <= 2 and _MONTH_AHEAD_RE.match(line_text, end.end()):
                     continue
             _add_sentence(sentences, line.start(), line_text, piece_start, end.end(), headline)
             piece_start = end.end()
