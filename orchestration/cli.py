@@ -103,12 +103,15 @@ CLAIM_FIELDS = (
     "period_start",
     "period_end",
     "quantity_t",
+    "quantity_qualifier",
     "change_pct",
+    "change_qualifier",
     "change_basis",
     "sentence",
     "start_char",
     "end_char",
     "confidence",
+    "extraction_reason",
 )
 VERDICT_FIELDS = (
     "customs_quantity_t",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from orchestration.news.extract import FigureClaim, extract_claims, publication_date_from
@@ -190,6 +191,81 @@ def test_a_hedged_figure_keeps_its_qualifier(text, quantity_qualifier, change_qu
     assert claim.change_qualifier == change_qualifier
 
 
+def _verdict(claim: dict, series_quantity_t: float) -> str:
+    from orchestration.news.check import verdict_sql
+
+    row = {
+        "claim_id": "c1",
+        "product_code": "850511",
+        "partner_iso3": "WLD",
+        "period_start_month": dt.date(2025, 4, 1),
+        "period_end_month": dt.date(2025, 4, 1),
+        "quantity_t": 2000.0,
+        "quantity_decimals": 0,
+        "quantity_qualifier": None,
+        "change_pct": None,
+        "change_decimals": None,
+        "change_qualifier": None,
+        "change_basis": None,
+        **claim,
+    }
+    types = {
+        "period_start_month": "date",
+        "period_end_month": "date",
+        "quantity_t": "double",
+        "change_pct": "double",
+        "quantity_decimals": "integer",
+        "change_decimals": "integer",
+    }
+    conn = duckdb.connect()
+    try:
+        columns = ", ".join(f"{name} {types.get(name, 'varchar')}" for name in row)
+        conn.execute(f"create table claims ({columns})")
+        conn.execute(
+            f"insert into claims values ({', '.join('?' for _ in row)})", list(row.values())
+        )
+        conn.execute(
+            "create table series as select '850511' as series_code, 'WLD' as partner_iso3, "
+            "date '2025-04-01' as period_start_month, date '2025-04-01' as period_end_month, "
+            "?::double as quantity_t, 1000.0 as previous_month_quantity_t, "
+            "cast(null as double) as previous_year_quantity_t",
+            [series_quantity_t],
+        )
+        return conn.execute(f"select verdict from ({verdict_sql('claims', 'series')})").fetchone()[
+            0
+        ]
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    ("claim", "series_quantity_t", "verdict"),
+    [
+        ({}, 2000.0, "match"),  # the exact figure, for reference
+        ({"quantity_qualifier": "approx"}, 2000.0, "unverifiable"),
+        ({"quantity_qualifier": "more_than"}, 2400.0, "unverifiable"),
+        ({"quantity_qualifier": "more_than"}, 1500.0, "mismatch"),
+        ({"quantity_qualifier": "less_than"}, 2400.0, "mismatch"),
+        (
+            {
+                "quantity_t": None,
+                "change_pct": 100.0,
+                "change_decimals": 0,
+                "change_basis": "mom",
+                "change_qualifier": "approx",
+            },
+            2000.0,
+            "unverifiable",
+        ),
+    ],
+)
+def test_a_hedged_figure_never_matches(claim: dict, series_quantity_t: float, verdict: str):
+    assert _verdict(claim, series_quantity_t) == verdict
+
+
+# --- 6. every tracked mineral and unit -------------------------------------------------------
+
+
 @pytest.mark.parametrize(
     ("sentence", "series"),
     [
@@ -220,6 +296,16 @@ def test_every_series_the_extractor_names_is_in_the_reported_series_seed():
     seed = Path(__file__).resolve().parents[3] / "dbt_project" / "seeds" / "reported_series.csv"
     known = {line.split(",", 1)[0] for line in seed.read_text(encoding="utf-8").splitlines()[1:]}
     assert known >= SERIES_IDS, sorted(SERIES_IDS - known)
+
+
+def test_kilograms_stay_exact_down_to_one_kilogram():
+    from orchestration.news.claims import claim_rows
+
+    text = "China exported 1 kg of germanium to Belgium and 5,000 kg of gallium in July."
+    rows = {r["product_code"]: r for r in claim_rows("a" * 64, text, dt.date(2025, 8, 20))}
+    assert (rows["germanium"]["quantity_t"], rows["germanium"]["quantity_decimals"]) == (0.001, 3)
+    # 5,000 kg is stated to the kilogram: 5 t, but exact to 0.001 t, not to the tonne
+    assert (rows["gallium"]["quantity_t"], rows["gallium"]["quantity_decimals"]) == (5.0, 3)
 
 
 @pytest.mark.parametrize(
