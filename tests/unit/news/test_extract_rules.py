@@ -7,6 +7,7 @@ tests failed on the extractor before the rule was written (see the commit that a
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import duckdb
@@ -62,6 +63,25 @@ def test_a_date_in_a_caption_or_a_paragraph_is_not_the_publication_date(top: str
 def test_a_date_in_a_header_line_at_the_top_is_the_publication_date(header: str, date: dt.date):
     text = f"Magnet makers wait for licences\n{header}\n\nChina exported 4,100 tonnes in May.\n"
     assert publication_date_from(text, "2020-01-01_wire.txt") == date
+
+
+def test_the_published_option_wins_over_a_date_in_the_text(tmp_path: Path, capsys):
+    from orchestration.cli import main
+
+    article = tmp_path / "2024-01-05_wire.txt"
+    article.write_text(
+        "Published: 2024-03-01\n\nChina exported 5,994.3 tonnes of rare earths in June, down "
+        "23% from May, customs data showed, as buyers waited for new licences and smelters in "
+        "the south cut output to protect prices during a slow quarter for magnet makers in "
+        "Europe and Asia, traders in Shanghai and Singapore said this week.\n"
+    )
+    assert main(["claims", "--published", "2025-07-01", str(article)]) == 0
+    (claim,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert claim["published"] == "2025-07-01"
+    assert (claim["period_start"], claim["quantity_t"]) == ("2025-06", 5994.3)
+
+
+# --- 2. periods: never after publication; an explicit year beats one inferred ----------------
 
 
 def test_a_period_after_the_publication_date_is_no_claim():
