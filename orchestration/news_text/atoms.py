@@ -27,7 +27,7 @@ from orchestration.news_text.model import (
     PeriodSpec,
     Quantity,
 )
-from orchestration.news_text.products import PRODUCT_RE, series_of
+from orchestration.news_text.products import OTHER_GOODS_RE, PRODUCT_RE, series_of
 from orchestration.news_text.vocabulary import (
     BARE_NUMBER_RE,
     BASIS_RE,
@@ -318,6 +318,9 @@ def figure_atoms(text: str, language: str = "en") -> Iterator[Atom]:
     for m in PRODUCT_RE.finditer(text):
         series, products_wording = series_of(m, text)
         yield Atom(m.start(), m.end(), "product", series, products_wording)
+    for m in OTHER_GOODS_RE.finditer(text):
+        name = "after" if m.group("after") else "before"
+        yield Atom(m.start(name), m.end(name), "product", None)
     for m in GLOBAL_RE.finditer(text):
         yield Atom(m.start(), m.end(), "global", WORLD)
     yield from _partner_atoms(text)

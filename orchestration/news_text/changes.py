@@ -21,6 +21,7 @@ from orchestration.news_text.vocabulary import (
 
 # German puts the verb far from its figure ("brach der Export ... um 80 Prozent ein").
 _MAX_WORDS_TO_DIRECTION = {"en": 5, "de": 10}
+_SIGNS = {"+": "up", "-": "down", "−": "down", "–": "down"}
 
 
 def _direction_before(
@@ -60,7 +61,7 @@ def classify_changes(
             continue
         lo = max(prev_end, atom.start - 80)
         prev_end = atom.end
-        if VALUE_RE.search(text, lo, atom.start):
+        if VALUE_RE.search(text, _clause_start(text, sentence, atom.start), atom.start):
             continue  # a change of value or price, not of the exported quantity
         direction = _direction(text, sentence, atom, lo, language)
         if (
@@ -83,19 +84,25 @@ def classify_changes(
     return out
 
 
+def _clause_start(text: str, sentence: Sentence, position: int) -> int:
+    start = sentence.start
+    for m in CLAUSE_RE.finditer(text, sentence.start, position):
+        start = m.end()
+    return start
+
+
 def _direction(text: str, sentence: Sentence, atom: Atom, lo: int, language: str) -> str | None:
     if atom.kind == "mult" and atom.extra is not None:
         return str(atom.extra)
+    sign = text[atom.start - 1 : atom.start]
+    if atom.kind == "pct" and sign in _SIGNS and text[atom.start - 2 : atom.start - 1] in " (":
+        return _SIGNS[sign]  # "+12.4% m/m", "-2% y/y" in a fact box
     if atom.kind == "pct":
         after = DIRECTION_AFTER_RE.match(text, atom.end, sentence.end)
         if after is not None:
             return "up" if after.group("up") else "down"
     found = _direction_before(text, lo, atom.start, language)
     if found is None and BY_PCT_BEFORE_RE.search(text, max(lo, atom.start - 6), atom.start):
-        clause = CLAUSE_RE.search(text, sentence.start, atom.start)
-        start = sentence.start
-        while clause is not None:
-            start = clause.end()
-            clause = CLAUSE_RE.search(text, start, atom.start)
+        start = _clause_start(text, sentence, atom.start)
         found = _direction_before(text, start, atom.start, language, any_distance=True)
     return found

@@ -68,6 +68,7 @@ from orchestration.news_text.vocabulary import (
     ANAPHOR_RE,
     BLOOMBERG_RE,
     EXPORT_WORD_RE,
+    FIRST_PERSON_RE,
     NOT_TRADE_RE,
     RELATIVE_QTY_BEFORE_RE,
     language_of,
@@ -127,8 +128,19 @@ def _read(article: Article, sentences: list[Sentence], buckets: list[list[Atom]]
 
 def _stated_spans(drafts: list[Draft]) -> tuple[tuple[int, int, int], ...]:
     """Spans of months with a stated year that hold a claim's month whose year was only
-    inferred, and in another year: the conflicts the second reading settles."""
-    spans = {d.explicit_span for d in drafts if not d.is_child and d.explicit_span}
+    inferred, and in another year: the conflicts the second reading settles.
+
+    Only when the article's stated spans all lie in one year (it is about that year), and
+    only spans shorter than a year ("the first half of 2025"): a full year holds every month,
+    and a 2025 total quoted as background says nothing about which June a story means.
+    """
+    spans = {
+        d.explicit_span
+        for d in drafts
+        if not d.is_child and d.explicit_span and d.explicit_span[2] - d.explicit_span[1] < 11
+    }
+    if len({s[0] for s in spans}) != 1:
+        return ()
     conflicts = set()
     for draft in drafts:
         if draft.is_child or not draft.year_inferred:
@@ -142,12 +154,14 @@ def _stated_spans(drafts: list[Draft]) -> tuple[tuple[int, int, int], ...]:
 def _subject(article: Article, sentence: Sentence, atoms: list[Atom], ctx: Context) -> str | None:
     """Why the sentence's figures are export figures, or None when they are not."""
     text = article.clean
+    first_figure = next((a.start for a in atoms if a.kind in FIGURES), sentence.end)
+    if FIRST_PERSON_RE.search(text, sentence.start, first_figure):
+        return None  # "We shipped 300 tonnes last week": a trader's own, not China's exports
     if EXPORT_WORD_RE.search(text, sentence.start, sentence.end):
         return "export word"
     implicit = _implicit_export(text, sentence, atoms)
     if implicit is not None:
         return implicit
-    first_figure = next((a.start for a in atoms if a.kind in FIGURES), sentence.end)
     if NOT_TRADE_RE.search(text, sentence.start, first_figure):
         return None
     if ctx.claimed_in_previous and ANAPHOR_RE.match(text, sentence.start, sentence.end):

@@ -26,12 +26,17 @@ from orchestration.news_text.vocabulary import (
     PERIOD_FIGURE_LINK_RE,
     SCOPE_RE,
     SINCE_BEFORE_RE,
+    SUPERLATIVE_BEFORE_RE,
 )
 
 _LIST_JOIN_RE = re.compile(r"^\s*(?:,|and|und|&)?\s*(?:,|and|und)?\s*$", re.I)
 _FIGURE_KINDS = ("qty", "change", "pct", "mult")
 _ARTICLES = frozenset(["the", "a", "an", "dem", "der", "den", "in", "im"])
 _HEDGED_THAN = (["more"], ["less"], ["fewer"])
+SCOPE_AFTER_RE = re.compile(r",?\s+(?:including|incl\.|einschließlich|inklusive)\s", re.I)
+_ASIDE_RE = re.compile(
+    r"\b(?:including|such\s+as|excluding|except|like|einschließlich|außer)\b|[—–(]|\s-\s", re.I
+)
 _NOW_RE = re.compile(r"\b(?:nun|now|jetzt)\b", re.I)
 _WHEN_RE = re.compile(r",?\s+(?:when|as|als|wo)\b", re.I)
 _OWN_PRODUCT_RE = re.compile(r"^\s*(?:of\s+(?:the\s+)?|an\s+|des\s+|der\s+)?$", re.I)
@@ -216,6 +221,13 @@ def _place_product(walk: _Walk, atom: Atom, before: Atom | None) -> None:
         if series not in cur.products:
             cur.products.append(series)
         return
+    if (
+        before is not None
+        and before.kind == "product"
+        and not cur.has_figure()
+        and _ASIDE_RE.search(walk.text, before.end, atom.start)
+    ):
+        return  # "rare-earth products - a category including magnets -": an aside
     # "4,291 t of rare earths", "3.206 Kilogramm Germanium": the product of the figure just
     # stated, as is a repeat of the product already named; any other starts a new figure.
     own = walk.last_figure is not None and _OWN_PRODUCT_RE.match(
@@ -255,6 +267,8 @@ def _place_period(walk: _Walk, atom: Atom, before: Atom | None) -> None:
         return
     lo = max(sentence.start, atom.start - 12)
     if SINCE_BEFORE_RE.search(text, lo, atom.start):
+        return
+    if SUPERLATIVE_BEFORE_RE.search(text, max(sentence.start, atom.start - 40), atom.start):
         return
     if BY_BEFORE_RE.search(text, lo, atom.start) and (before is None or before.kind != "qty"):
         return  # "by May" is a deadline, unless a level reached by then ("to 20 t by May")
@@ -311,14 +325,26 @@ def _place_quantity(walk: _Walk, atom: Atom) -> None:
     if cur.quantity is not None:
         cur = walk.fresh()
     cur.quantity = quantity
+    # "Including powder and alloys, exports reached 686 t" / "686 t, including powder": the
+    # figure is wider than the series. A category's own description ("rare-earth products, a
+    # broader category including magnets") is not a hedge on its figure.
     clause_start = walk.clauses[walk.clause_of(atom.start)][0]
-    cur.scope_wider = cur.scope_wider or bool(SCOPE_RE.search(text, clause_start, atom.start))
+    scope = SCOPE_RE.match(text, _skip_space(text, clause_start)) or SCOPE_AFTER_RE.match(
+        text, atom.end
+    )
+    cur.scope_wider = cur.scope_wider or scope is not None
     cur.each = bool(
         EACH_AFTER_RE.match(text, atom.end)
         or EACH_BEFORE_RE.search(text, max(0, atom.start - 10), atom.start)
     )
     walk.pending_child = None
     walk.last_figure = atom
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position].isspace():
+        position += 1
+    return position
 
 
 def _linked_period(walk: _Walk, atom: Atom) -> PeriodSpec | None:
@@ -395,6 +421,10 @@ def _place_change(walk: _Walk, atom: Atom, own_period: Atom | None) -> None:
         cur = walk.cur
     elif own_period is not None and cur.period is not None and cur.has_figure():
         cur = walk.fresh()  # "..., after plunging by 97% in October": a figure of its own
+    elif own_period is not None and cur.period is not None:
+        # "Curbs came in April, and exports slumped 75% in May": the change's own period,
+        # right after it, is its period, not the one named before the figure.
+        cur.period_soft = True
     elif (
         cur.change is None
         and cur.quantity is not None

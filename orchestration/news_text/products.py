@@ -42,6 +42,20 @@ PRODUCT_RE = gated(
     re.I,
 )
 _PURITY_9999_RE = re.compile(r"99[.,]99")
+# Other goods whose exports a page may report in passing ("Lithium exports jump 30%"): known
+# as products so that their figures go to no tracked series, and only as the subject of
+# exports, so that "graphite, used in EV batteries" still names graphite.
+_OTHER_GOODS = (
+    r"lithium|cobalt|nickel|copper|alumini?um|steel|iron\s+ore|coal|crude(?:\s+oil)?|oil"
+    r"|natural\s+gas|lng|soybeans?|gold|zinc|tin|platinum|palladium|indium|bismuth|molybdenum"
+    r"|vanadium|titanium|magnesium|manganese|chromium|niobium|tantalum|cars?|vehicles?|evs?"
+    r"|batter(?:y|ies)|solar\s+panels?|chips?|semiconductors?"
+)
+OTHER_GOODS_RE = re.compile(
+    rf"\b(?:exports?|shipments?)\s+of\s+(?P<after>{_OTHER_GOODS})\b"
+    rf"|\b(?P<before>{_OTHER_GOODS})\s+(?:exports?|shipments?)\b",
+    re.I,
+)
 _ENGLISH_NAME = {"antimon": "antimony", "graphit": "graphite", "wolfram": "tungsten"}
 _ENGLISH_NAME["silber"] = "silver"
 

@@ -52,7 +52,7 @@ def resolve(
     product = _product(builder, previous, ctx, reasons)
     if product is None:
         return None
-    partners = _partners(builder, previous, ctx, named_product, reasons)
+    partners = _partners(builder, previous, ctx, named_product, reasons, subject)
     if not partners:
         return None
     found = _main_period(builder, previous, anchor, ctx, reasons)
@@ -131,6 +131,7 @@ def _partners(
     ctx: Context,
     named_product: bool,
     reasons: list[str],
+    subject: str,
 ) -> list[str]:
     partners = builder.partners
     if len(partners) > 1:
@@ -148,7 +149,11 @@ def _partners(
         return [WORLD]
     if previous is not None:
         return list(previous.partners)
-    if ctx.last_claim is not None and ctx.topic_product is None:
+    # The claim before lends its destination to a sentence that goes on about it ("Exports
+    # were down 38% year-on-year", "That is 8% less"), not to one that states a period of its
+    # own without a destination ("In January-October, exports totalled 55,200 t").
+    continues = builder.period is None or subject == POINTS_BACK
+    if ctx.last_claim is not None and ctx.topic_product is None and continues:
         return [ctx.last_claim[1]]
     return [WORLD]
 

@@ -288,6 +288,15 @@ ON_CMP_BEFORE_RE = re.compile(
     r"|slide)s?)\s+on\s+(?:the\s+|an?\s+)?$",
     re.I,
 )
+# "the highest this year", "a record for 2025": a superlative's range, not the figure's period.
+SUPERLATIVE_BEFORE_RE = re.compile(
+    r"\b(?:highest|lowest|strongest|weakest|biggest|smallest|largest|best|worst|record|höchste\w*"
+    r"|niedrigste\w*)\b[\w\s-]{0,25}$",
+    re.I,
+)
+# "We shipped 300 tonnes last week": a speaker's own trade, not the country's exports.
+# Case matters: "US" is a destination, "us" a speaker.
+FIRST_PERSON_RE = re.compile(r"\b(?:[Ww]e|I|[Oo]ur|us|[Ww]ir|[Ii]ch|[Uu]nsere?n?)\b")
 SINCE_BEFORE_RE = re.compile(r"\b(?:since|until|till|seit|bis)\s+$", re.I)
 BY_BEFORE_RE = re.compile(r"\bby\s+$", re.I)
 # Words that join a figure to the period it belongs to ("last October's 3,604 t", "dem
