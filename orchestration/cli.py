@@ -103,12 +103,15 @@ CLAIM_FIELDS = (
     "period_start",
     "period_end",
     "quantity_t",
+    "quantity_qualifier",
     "change_pct",
+    "change_qualifier",
     "change_basis",
     "sentence",
     "start_char",
     "end_char",
     "confidence",
+    "extraction_reason",
 )
 VERDICT_FIELDS = (
     "customs_quantity_t",
@@ -186,13 +189,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     claims.add_argument(
         "--published",
         metavar="YYYY-MM-DD",
-        help="publication date when neither the text nor the file name gives one",
+        help="publication date; wins over a date in the text or the file name",
     )
     check = commands.add_parser(
         "check", help="like claims, plus the verdict against the published marts"
     )
     check.add_argument("files", nargs="+", metavar="FILE")
-    check.add_argument("--published", metavar="YYYY-MM-DD")
+    check.add_argument("--published", metavar="YYYY-MM-DD", help="publication date, as for claims")
     synth = commands.add_parser(
         "synth", help="write GENERATED GACC query-platform CSV files (benchmarks and tests only)"
     )

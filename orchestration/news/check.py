@@ -26,8 +26,9 @@ def read_articles(path: Path) -> ParsedExtract:
 
 
 def claims_from_files(paths: list[Path], published: dt.date | None = None) -> list[dict[str, Any]]:
-    """Claim rows for every article in the files; a date in the text (or a YYYY-MM-DD file
-    name) wins over `published`."""
+    """Claim rows for every article in the files. `published`, when given, is the
+    publication date: the user who passes it knows better than a date read from the page
+    (a header line, else a YYYY-MM-DD file name), which is used only without it."""
     rows: list[dict[str, Any]] = []
     for path in paths:
         try:
@@ -35,7 +36,7 @@ def claims_from_files(paths: list[Path], published: dt.date | None = None) -> li
         except UnreadableFile as error:
             raise UnreadableFile(f"{path}: {error}") from None
         for article in parsed.rows:
-            date = article["published_date"] or published
+            date = published or article["published_date"]
             for row in claim_rows(article["article_hash"], article["body_text"], date):
                 rows.append({**row, "file": str(path), "article_title": article["title"]})
     return rows

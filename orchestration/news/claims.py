@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import asdict
 from typing import Any
 
-from orchestration.news.extract import extract_claims, extract_policy_mentions
+from orchestration.news_text import extract_claims, extract_policy_mentions
 
 
 def stated_decimals(value: float | None) -> int | None:
@@ -40,10 +40,16 @@ def claim_rows(article_hash: str, text: str, published: dt.date | None) -> list[
                 "period_start_month": _month(row["period_start"]),
                 "period_end_month": _month(row["period_end"]),
                 "quantity_t": row["quantity_t"],
-                "quantity_decimals": stated_decimals(row["quantity_t"]),
+                # As stated: 5,000 kg is exact to 0.001 t though 5.0 t reads as whole tonnes.
+                "quantity_decimals": row["quantity_decimals"]
+                if row["quantity_decimals"] is not None
+                else stated_decimals(row["quantity_t"]),
+                "quantity_qualifier": row["quantity_qualifier"],
                 "change_pct": row["change_pct"],
                 "change_decimals": stated_decimals(row["change_pct"]),
+                "change_qualifier": row["change_qualifier"],
                 "change_basis": row["change_basis"],
+                "extraction_reason": row["reason"],
                 "sentence": row["sentence"],
                 "start_char": row["start_char"],
                 "end_char": row["end_char"],

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from orchestration.landing.contract import FileKind, ParsedExtract, RowReject, UnreadableFile
-from orchestration.news.extract import publication_date_from
+from orchestration.news_text import publication_date_from
 
 COLUMNS_DDL = """
     article_hash varchar not null,

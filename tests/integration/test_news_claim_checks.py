@@ -93,10 +93,10 @@ def test_the_cli_check_gives_the_same_verdicts_as_the_mart(pipeline_run, checks,
     assert len(from_cli) >= 8
 
 
-def test_claims_cli_needs_no_warehouse_and_prefers_the_date_in_the_text(tmp_path):
+def test_claims_cli_needs_no_warehouse_and_the_published_option_wins(tmp_path):
     article = tmp_path / "2024-01-05_wire.txt"
     article.write_text(
-        "Published: 2025-07-01\n\nChina exported 5,994.3 tonnes of rare earths in June, "
+        "Published: 2023-03-03\n\nChina exported 5,994.3 tonnes of rare earths in June, "
         "down 23% from May, according to customs data released this week, as buyers waited "
         "for new licences and smelters in the south cut output to protect prices during a slow "
         "quarter for magnet makers in Europe and Asia."
@@ -108,7 +108,7 @@ def test_claims_cli_needs_no_warehouse_and_prefers_the_date_in_the_text(tmp_path
             "orchestration.cli",
             "claims",
             "--published",
-            "2023-03-03",
+            "2025-07-01",
             str(article),
         ],
         capture_output=True,

@@ -26,7 +26,9 @@ final as (
         claims.period_start_month,
         claims.period_end_month,
         claims.quantity_t as claimed_quantity_t,
+        claims.quantity_qualifier,
         claims.change_pct as claimed_change_pct,
+        claims.change_qualifier,
         claims.change_basis,
         verdicts.customs_quantity_t,
         verdicts.derived_change_pct,
@@ -38,7 +40,8 @@ final as (
         claims.sentence,
         claims.start_char,
         claims.end_char,
-        claims.confidence
+        claims.confidence,
+        claims.extraction_reason
     from claims
     inner join verdicts
         on claims.claim_id = verdicts.claim_id

@@ -1,9 +1,16 @@
 """Quality of the claim extractor on real articles, scored against hand-written expectations.
 
 The expectations in tests/fixtures/news/expected_claims were written from a reading of each
-article, before the extractor was tuned, and list every export figure an analyst would record.
-A claim counts as found only when product, partner, period, quantity and change all agree, so
-recall and precision here are strict.
+article, before the extractor was changed for it, and list every export figure an analyst
+would record (their `notes` say the judgement calls). The development corpus is the three
+articles of /work/shared/corpus/news and the 24 of corpus/news-more: real pages with ads,
+captions, machine-rewritten text and German number formats.
+
+A claim counts as found only when product, partner, period, quantity, change and basis all
+agree, and so do the hedges (qualifiers) the expectation records; quantities agree within
+half a unit of the last digit the expected figure is stated to (9.007 t: 0.0005 t), so a
+kilogram figure is held to the kilogram. The per-article table is printed at the end of the
+session (pytest's terminal summary) and the test fails below the targets.
 """
 
 from __future__ import annotations
@@ -14,13 +21,17 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.news.claims import stated_decimals
 from orchestration.news.extract import FigureClaim, extract_claims, publication_date_from
 
-CORPUS_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "news"
+SHARED_CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus"
+CORPUS_DIRS = (SHARED_CORPUS / "news", SHARED_CORPUS / "news-more")
 EXPECTED_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "news" / "expected_claims"
-TOLERANCE = 0.05
-MIN_RECALL = 0.9
-MIN_PRECISION = 0.95
+MIN_RECALL = 0.95
+MIN_PRECISION = 0.97
+QUALIFIERS = ("quantity_qualifier", "change_qualifier")
+# Tables printed after the run by the terminal summary in this folder's conftest.
+REPORTS: list[str] = []
 
 
 @dataclass
@@ -41,10 +52,12 @@ class Score:
         return self.matched / self.extracted if self.extracted else 1.0
 
 
-def _close(expected: float | None, actual: float | None) -> bool:
+def close(expected: float | None, actual: float | None) -> bool:
+    """Equal to within half a unit of the expected figure's last stated digit."""
     if expected is None or actual is None:
         return expected is None and actual is None
-    return abs(expected - actual) <= TOLERANCE
+    decimals = stated_decimals(expected) or 0
+    return abs(expected - actual) < 0.5 * 10.0**-decimals
 
 
 def _matches(expected: dict, claim: FigureClaim) -> bool:
@@ -53,8 +66,10 @@ def _matches(expected: dict, claim: FigureClaim) -> bool:
         and expected["partner_iso3"] == claim.partner_iso3
         and expected["period_start"] == claim.period_start
         and expected["period_end"] == claim.period_end
-        and _close(expected["quantity_t"], claim.quantity_t)
-        and _close(expected["change_pct"], claim.change_pct)
+        and close(expected["quantity_t"], claim.quantity_t)
+        and close(expected["change_pct"], claim.change_pct)
+        and expected["change_basis"] == claim.change_basis
+        and all(expected[q] == getattr(claim, q) for q in QUALIFIERS if q in expected)
     )
 
 
@@ -72,16 +87,13 @@ def score(article: str, expected: list[dict], extracted: list[FigureClaim]) -> S
     return Score(article, len(expected), len(extracted), matched, missed, unused)
 
 
-def _corpus_dir() -> Path:
-    if not CORPUS_DIR.is_dir():
-        pytest.skip(f"news corpus not found at {CORPUS_DIR}; it lives outside the repository")
-    return CORPUS_DIR
-
-
 def _articles() -> list[Path]:
-    articles = sorted(_corpus_dir().glob("*.txt"))
+    missing = [d for d in CORPUS_DIRS if not d.is_dir()]
+    if missing:
+        pytest.skip(f"news corpus not found at {missing[0]}; it lives outside the repository")
+    articles = [a for d in CORPUS_DIRS for a in sorted(d.glob("*.txt"))]
     if not articles:
-        pytest.skip(f"news corpus at {CORPUS_DIR} holds no .txt articles")
+        pytest.skip(f"news corpus at {SHARED_CORPUS} holds no .txt articles")
     return articles
 
 
@@ -98,15 +110,15 @@ def _run(article: Path, text: str | None = None) -> tuple[list[dict], list[Figur
 
 
 def _table(scores: list[Score]) -> str:
-    lines = [f"{'article':<64} {'exp':>4} {'got':>4} {'hit':>4} {'recall':>7} {'precision':>9}"]
+    lines = [f"{'article':<60} {'exp':>4} {'got':>4} {'hit':>4} {'recall':>7} {'precision':>9}"]
     for s in scores:
         lines.append(
-            f"{s.article:<64} {s.expected:>4} {s.extracted:>4} {s.matched:>4} "
+            f"{s.article[:60]:<60} {s.expected:>4} {s.extracted:>4} {s.matched:>4} "
             f"{s.recall:>7.2f} {s.precision:>9.2f}"
         )
     total = _overall(scores)
     lines.append(
-        f"{'OVERALL':<64} {total.expected:>4} {total.extracted:>4} {total.matched:>4} "
+        f"{'OVERALL':<60} {total.expected:>4} {total.extracted:>4} {total.matched:>4} "
         f"{total.recall:>7.2f} {total.precision:>9.2f}"
     )
     for s in scores:
@@ -128,10 +140,13 @@ def _overall(scores: list[Score]) -> Score:
     )
 
 
-def test_expectation_locators_point_at_the_article_text():
+def test_every_corpus_article_has_expectations_with_short_locators_into_its_text():
     for article in _articles():
         text = article.read_text(encoding="utf-8")
-        for item in _expected_for(article)["claims"]:
+        expectations = _expected_for(article)
+        assert expectations["article"] == article.name
+        assert expectations["notes"].strip(), f"{article.name}: say the judgement calls"
+        for item in expectations["claims"]:
             start = item["locator_start"]
             assert text[start : start + len(item["locator"])] == item["locator"], item
             assert len(item["locator"].split()) <= 8, "locators stay short, not sentences"
@@ -143,10 +158,27 @@ def test_extractor_recall_and_precision_on_the_corpus_meet_the_bar():
         expected, extracted = _run(article)
         scores.append(score(article.stem, expected, extracted))
     table = _table(scores)
-    print("\n" + table)
+    REPORTS.append(f"news claims on {len(scores)} development articles\n{table}")
     overall = _overall(scores)
     assert overall.recall >= MIN_RECALL, table
     assert overall.precision >= MIN_PRECISION, table
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual", "agrees"),
+    [
+        (0.001, 0.001, True),  # 1 kg is 1 kg
+        (0.001, 0.0016, False),  # 1.6 kg is not 1 kg: a flat 0.05 t would let 49 kg pass
+        (9.007, 9.0074, True),
+        (9.007, 9.008, False),
+        (5864.6, 5864.64, True),
+        (5864.6, 5864.7, False),
+        (22319.0, 22319.4, True),
+        (22319.0, 22320.0, False),
+    ],
+)
+def test_the_matcher_holds_a_figure_to_the_precision_it_is_stated_to(expected, actual, agrees):
+    assert close(expected, actual) is agrees
 
 
 @pytest.mark.parametrize(
