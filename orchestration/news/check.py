@@ -64,7 +64,13 @@ def check_claims(rows: list[dict[str, Any]], published_db: Path) -> list[dict[st
     try:
         conn.execute(f"attach {attach_literal(published_db)} as published (read_only)")
         conn.register("claims_frame", pd.DataFrame(rows))
-        conn.execute("create temp table claims as select * from claims_frame")
+        # A column that is None in every claim would be typed from no value at all (DuckDB
+        # picks INTEGER); the hedges are text, whatever this batch of claims holds.
+        conn.execute(
+            "create temp table claims as select * replace ("
+            "cast(quantity_qualifier as varchar) as quantity_qualifier, "
+            "cast(change_qualifier as varchar) as change_qualifier) from claims_frame"
+        )
         verdicts = conn.execute(verdict_sql("claims", "published.marts.mart_known_series")).df()
     finally:
         conn.close()
