@@ -228,6 +228,8 @@ window_bounds as (
     from window_ends
 ),
 
+-- The window's months, and the same calendar months one year earlier: the season the window
+-- is compared with. One join over both spans; each aggregate keeps its own months.
 window_stats as (
     select
         window_bounds.event_id,
@@ -235,46 +237,56 @@ window_stats as (
         window_bounds.partner_iso3,
         window_bounds.window_name,
         window_bounds.window_months,
-        avg(monthly.quantity_t) as mean_t,
-        count(monthly.quantity_t) as months_with_data
-    from window_bounds
-    left join monthly
-        on
-            window_bounds.series_id = monthly.series_id
-            and window_bounds.partner_iso3 = monthly.partner_iso3
-            and monthly.period_month between window_bounds.first_month and window_bounds.last_month
-    group by all
-),
-
--- The same calendar months one year earlier: the season the window is compared with.
-year_earlier_stats as (
-    select
-        window_bounds.event_id,
-        window_bounds.series_id,
-        window_bounds.partner_iso3,
-        window_bounds.window_name,
-        window_bounds.window_months,
-        avg(monthly.quantity_t) as mean_t,
-        count(monthly.quantity_t) as months_with_data
+        window_bounds.first_month,
+        window_bounds.last_month,
+        avg(monthly.quantity_t) filter (
+            where monthly.period_month >= window_bounds.first_month
+        ) as mean_t,
+        count(monthly.quantity_t) filter (
+            where monthly.period_month >= window_bounds.first_month
+        ) as months_with_data,
+        avg(monthly.quantity_t) filter (
+            where monthly.period_month <= window_bounds.last_month - to_months(12)
+        ) as year_earlier_mean_t,
+        count(monthly.quantity_t) filter (
+            where monthly.period_month <= window_bounds.last_month - to_months(12)
+        ) as year_earlier_months_with_data
     from window_bounds
     left join monthly
         on
             window_bounds.series_id = monthly.series_id
             and window_bounds.partner_iso3 = monthly.partner_iso3
             and monthly.period_month
-            between window_bounds.first_month - to_months(12)
-            and window_bounds.last_month - to_months(12)
+            between window_bounds.first_month - to_months(12) and window_bounds.last_month
     group by all
 ),
 
+-- Each window's coverage in words, for no_verdict_reason: its name, months, how many have a
+-- figure, how many a verdict needs, and how many have not happened yet.
 measured as (
     select
         window_bounds.*,
         window_stats.mean_t,
         window_stats.months_with_data,
-        year_earlier_stats.mean_t as year_earlier_mean_t,
-        year_earlier_stats.months_with_data as year_earlier_months_with_data
+        window_stats.year_earlier_mean_t,
+        window_stats.year_earlier_months_with_data,
+        cast(ceil(window_bounds.window_months * settings.min_coverage_share) as integer)
+            as min_months_for_verdict,
+        window_stats.months_with_data
+        >= window_bounds.window_months * settings.min_coverage_share as has_coverage,
+        window_bounds.window_name || ' window (' || strftime(window_bounds.first_month, '%Y-%m')
+        || ' to ' || strftime(window_bounds.last_month, '%Y-%m') || ') has data for '
+        || window_stats.months_with_data || ' of ' || window_bounds.window_months
+        || ' months; a verdict needs '
+        || cast(ceil(window_bounds.window_months * settings.min_coverage_share) as integer)
+        || case
+            when window_bounds.months_to_come > 0
+                then
+                    ' (' || window_bounds.months_to_come || ' of its months are still to come)'
+            else ''
+        end as coverage_text
     from window_bounds
+    cross join settings
     inner join window_stats
         on
             window_bounds.event_id = window_stats.event_id
@@ -282,13 +294,6 @@ measured as (
             and window_bounds.partner_iso3 = window_stats.partner_iso3
             and window_bounds.window_name = window_stats.window_name
             and window_bounds.window_months = window_stats.window_months
-    inner join year_earlier_stats
-        on
-            window_bounds.event_id = year_earlier_stats.event_id
-            and window_bounds.series_id = year_earlier_stats.series_id
-            and window_bounds.partner_iso3 = year_earlier_stats.partner_iso3
-            and window_bounds.window_name = year_earlier_stats.window_name
-            and window_bounds.window_months = year_earlier_stats.window_months
 ),
 
 compared as (
@@ -299,15 +304,10 @@ compared as (
         baseline.anchor as baseline_anchor,
         baseline.mean_t as baseline_mean_t,
         baseline.months_with_data as baseline_months_with_data,
-        baseline.months_to_come as baseline_months_to_come,
+        baseline.has_coverage as baseline_has_coverage,
+        baseline.coverage_text as baseline_coverage_text,
         settings.fall_pct,
         settings.rise_pct,
-        cast(ceil(measured.window_months * settings.min_coverage_share) as integer)
-            as min_months_for_verdict,
-        measured.months_with_data >= measured.window_months * settings.min_coverage_share
-            as has_coverage,
-        baseline.months_with_data >= measured.window_months * settings.min_coverage_share
-            as baseline_has_coverage,
         coalesce(
             measured.year_earlier_months_with_data
             >= measured.window_months * settings.min_coverage_share
@@ -333,8 +333,6 @@ compared as (
             and measured.baseline_window_name = baseline.window_name
 ),
 
--- How a window lacking figures is named in no_verdict_reason: its name, months, how many
--- have a figure, how many a verdict needs, and how many have not happened yet.
 reasons as (
     select
         *,
@@ -351,37 +349,8 @@ reasons as (
             when not (has_coverage and baseline_has_coverage)
                 then concat_ws(
                     '; ',
-                    case
-                        when not baseline_has_coverage
-                            then
-                                baseline_window_name || ' window ('
-                                || strftime(baseline_first_month, '%Y-%m') || ' to '
-                                || strftime(baseline_last_month, '%Y-%m') || ') has data for '
-                                || baseline_months_with_data || ' of ' || window_months
-                                || ' months; a verdict needs ' || min_months_for_verdict
-                                || case
-                                    when baseline_months_to_come > 0
-                                        then
-                                            ' (' || baseline_months_to_come
-                                            || ' of its months are still to come)'
-                                    else ''
-                                end
-                    end,
-                    case
-                        when not has_coverage
-                            then
-                                window_name || ' window (' || strftime(first_month, '%Y-%m')
-                                || ' to ' || strftime(last_month, '%Y-%m') || ') has data for '
-                                || months_with_data || ' of ' || window_months
-                                || ' months; a verdict needs ' || min_months_for_verdict
-                                || case
-                                    when months_to_come > 0
-                                        then
-                                            ' (' || months_to_come
-                                            || ' of its months are still to come)'
-                                    else ''
-                                end
-                    end
+                    case when not baseline_has_coverage then baseline_coverage_text end,
+                    case when not has_coverage then coverage_text end
                 )
         end as no_verdict_reason
     from compared
