@@ -65,6 +65,9 @@ def run_pipeline() -> int:
     report = settings.report_html_path()
     if report.exists():
         print(f"  charts:    {report} (PNGs beside it)")
+    impact = settings.impact_html_path()
+    if impact.exists():
+        print(f"  impact:    {impact} (interactive, opens offline)")
     _print_quarantine()
     # Quarantined input and failed checks are reported above, not turned into a failure:
     # the run did its job (good rows landed, marts published). A failed run exits 1.

@@ -19,7 +19,7 @@ from orchestration.news.assets import NEWS_ASSETS
 from orchestration.publish.assets import published_marts
 from orchestration.quality.checks import build_suite_checks
 from orchestration.quality.freshness import build_freshness_checks
-from orchestration.reports.assets import policy_timelines
+from orchestration.reports.assets import policy_impact, policy_timelines
 from orchestration.resources import Warehouse
 from orchestration.transform.assets import dbt_resource, ree_dbt_models
 
@@ -32,6 +32,7 @@ defs = Definitions(
         ree_dbt_models,
         published_marts,
         policy_timelines,
+        policy_impact,
     ],
     asset_checks=[*build_suite_checks(), *build_freshness_checks()],
     jobs=[refresh_all_job, comtrade_monthly_job],

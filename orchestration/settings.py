@@ -28,6 +28,8 @@ PUBLISHED_DB_NAME = "ree_tracker.duckdb"
 
 # The self-contained HTML report inside REE_REPORTS_DIR, beside the chart PNGs.
 REPORT_HTML_NAME = "policy_report.html"
+# The interactive policy-impact report (issue 17), beside it: one file, plotly.js inlined.
+IMPACT_HTML_NAME = "policy_impact.html"
 
 # Memory DuckDB may use in each process that opens the warehouse (landing, checks, publish,
 # dbt), before it spills to disk: the pipeline's peak stays bounded whatever the data size.
@@ -83,6 +85,10 @@ def reports_dir() -> Path:
 
 def report_html_path() -> Path:
     return reports_dir() / REPORT_HTML_NAME
+
+
+def impact_html_path() -> Path:
+    return reports_dir() / IMPACT_HTML_NAME
 
 
 def duckdb_memory_limit() -> str:

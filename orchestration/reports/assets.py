@@ -1,5 +1,5 @@
-"""The asset that draws the policy timelines: PNG charts and one HTML report for people who
-read pictures, not tables."""
+"""The assets that draw the reports for people who read pictures, not tables: the policy
+timelines (PNG charts and one HTML report) and the interactive policy-impact report."""
 
 import duckdb
 import pandas as pd
@@ -125,5 +125,68 @@ def policy_timelines(context: AssetExecutionContext, warehouse: Warehouse) -> Ma
             ),
             "without_figures": MetadataValue.json(report.empty_messages),
             "preview": MetadataValue.md(preview_markdown(report)),
+        }
+    )
+
+
+# The marts the interactive impact report reads (issue 17).
+IMPACT_SOURCE_MODELS = (
+    "mart_policy_annotated_series",
+    "mart_policy_impact",
+    "mart_policy_event_window",
+    "dim_series",
+    "dim_policy_event",
+    "dim_partner",
+)
+IMPACT_REPORT_SCHEMA = TableSchema(
+    columns=[
+        TableColumn("file", "varchar", "The interactive HTML report, in REE_REPORTS_DIR."),
+        TableColumn("series", "varchar", "One section per series with figures."),
+    ]
+)
+
+
+def read_impact_inputs(conn: duckdb.DuckDBPyConnection):
+    from orchestration.reports.interactive_data import ImpactInputs
+
+    return ImpactInputs(
+        series=_whole_table(conn, "mart_policy_annotated_series"),
+        impact=_whole_table(conn, "mart_policy_impact"),
+        event_window=_whole_table(conn, "mart_policy_event_window"),
+        series_info=_whole_table(conn, "dim_series"),
+        events=_whole_table(conn, "dim_policy_event"),
+        partners=_whole_table(conn, "dim_partner"),
+    )
+
+
+@asset(
+    key=AssetKey(["reports", "policy_impact"]),
+    deps=[AssetKey(["marts", model]) for model in IMPACT_SOURCE_MODELS],
+    group_name="reports",
+    kinds={"python", "plotly", "html"},
+    owners=["team:ree-tracker"],
+    metadata={"dagster/column_schema": IMPACT_REPORT_SCHEMA},
+    pool=settings.WAREHOUSE_POOL,
+)
+def policy_impact(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
+    """Interactive policy-impact report: per series the monthly chart with events (hover for
+    the figure, its source URL and the measures in force), what changed after each measure,
+    event windows and CSV downloads; one HTML file that opens with no network."""
+    # plotly loads here, not when the definitions load.
+    from orchestration.reports.interactive_data import report_series
+    from orchestration.reports.interactive_page import write_impact_report
+
+    with warehouse.connect(read_only=True) as conn:
+        inputs = read_impact_inputs(conn)
+    path = write_impact_report(inputs, settings.impact_html_path())
+    series = report_series(inputs)
+    verdicts = inputs.impact["verdict"].fillna("no verdict").value_counts().to_dict()
+    context.log.info(f"Impact report for {len(series)} series: {path}")
+    return MaterializeResult(
+        metadata={
+            "report": MetadataValue.path(str(path)),
+            "series": len(series),
+            "size_bytes": path.stat().st_size,
+            "verdicts": MetadataValue.json({str(k): int(v) for k, v in verdicts.items()}),
         }
     )

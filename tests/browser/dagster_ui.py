@@ -158,3 +158,17 @@ def check_status_shown(page: Page, check_name: str) -> str | None:
         return None
     # The title box is followed by the status text ("Succeeded", "Failed", ...).
     return row.locator("xpath=following-sibling::span[1]").inner_text().strip()
+
+
+# Dagster's community sign-up dialog (its "nux"): the UI opens it 1 s after a page loads on
+# localhost, unless the instance turns it off (config/dagster.yaml, `nux: enabled: false`).
+COMMUNITY_DIALOG_HEADING = "Join the Dagster community"
+
+
+def community_dialog_shown(page: Page, wait_ms: int = 4_000) -> bool:
+    """Whether the dialog appears within `wait_ms` (well past its 1 s delay)."""
+    try:
+        page.get_by_text(COMMUNITY_DIALOG_HEADING).wait_for(state="visible", timeout=wait_ms)
+    except PlaywrightTimeoutError:
+        return False
+    return True

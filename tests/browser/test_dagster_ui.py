@@ -7,25 +7,25 @@ Screenshots go to tests/browser/artifacts/ (not committed); the test prints thei
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import yaml
 from dagster import AssetCheckKey, AssetKey, AssetSelection, DagsterInstance
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 
-from orchestration import settings
+from tests.browser.conftest import BrowserRun, save_screenshot
 from tests.browser.dagster_ui import (
     ASSET_NODE_LABEL,
     CHROMIUM,
     CHROMIUM_ARGS,
+    COLLAPSED_GROUP_NODE,
     MATERIALIZED_NODE,
     check_status_shown,
+    community_dialog_shown,
     expand_all_groups,
     graph_labels,
     label_shows,
@@ -33,9 +33,6 @@ from tests.browser.dagster_ui import (
     names_not_shown,
     running_webserver,
 )
-from tests.conftest import copy_embedded_default
-
-ARTIFACTS = Path(__file__).parent / "artifacts"
 
 # The customs path through the project: raw GACC exports to the published file, every asset
 # on the way (Dagster's selection syntax, as typed into the lineage page's filter).
@@ -59,44 +56,9 @@ class DagsterUI:
         return self.browser.new_page()
 
 
-def _instance_config(dagster_home: Path) -> None:
-    """The project's instance settings, without the newsletter dialog the UI opens on
-    localhost: it would cover the page in the screenshots."""
-    config = (settings.PROJECT_ROOT / "config" / "dagster.yaml").read_text()
-    (dagster_home / "dagster.yaml").write_text(config + "nux:\n  enabled: false\n")
-
-
-def _run_pipeline(env: dict[str, str], log: Path) -> None:
-    with log.open("wb") as log_file:
-        completed = subprocess.run(
-            [sys.executable, "-m", "orchestration.cli", "run"],
-            cwd=settings.PROJECT_ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            timeout=900,
-        )
-    assert completed.returncode == 0, log.read_text()[-3000:]
-
-
 @pytest.fixture(scope="module")
-def dagster_ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DagsterUI]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium package (.ci/run does)")
-    root = tmp_path_factory.mktemp("dagster_ui")
-    dagster_home = root / "dagster_home"
-    dagster_home.mkdir()
-    _instance_config(dagster_home)
-    copy_embedded_default(root / "landing")
-    env = {
-        **os.environ,
-        "DAGSTER_HOME": str(dagster_home),
-        "REE_WAREHOUSE": str(root / "warehouse.duckdb"),
-        "REE_LANDING_DIR": str(root / "landing"),
-        "REE_PUBLISH_DIR": str(root / "published"),
-    }
-    # Materializations and check results first, so the pages have something to show.
-    _run_pipeline(env, root / "pipeline.log")
+def dagster_ui(browser_run: BrowserRun) -> Iterator[DagsterUI]:
+    root, env = browser_run.root, browser_run.env
     with (
         running_webserver(env, root / "webserver.log") as server,
         sync_playwright() as playwright,
@@ -109,7 +71,7 @@ def dagster_ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DagsterUI]:
             viewport={"width": 1600, "height": 1000},
         )
         try:
-            yield DagsterUI(url=server.url, dagster_home=dagster_home, browser=browser)
+            yield DagsterUI(url=server.url, dagster_home=browser_run.dagster_home, browser=browser)
         finally:
             browser.close()
 
@@ -120,15 +82,6 @@ def asset_graph():
     from orchestration.definitions import defs
 
     return defs.resolve_asset_graph()
-
-
-def _save_screenshot(page: Page, name: str, capsys: pytest.CaptureFixture) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path))
-    with capsys.disabled():
-        print(f"\nscreenshot: {path}")
-    return path
 
 
 def _recorded_check_statuses(dagster_home: Path, check_keys: list[AssetCheckKey]) -> dict:
@@ -175,7 +128,7 @@ def test_lineage_page_draws_every_asset_from_raw_gacc_exports_to_the_published_f
     # The run materialized every asset on the path; the graph colours them so once it has
     # loaded their state.
     expect(page.locator(MATERIALIZED_NODE)).to_have_count(len(expected_names), timeout=60_000)
-    _save_screenshot(page, "dagster_customs_lineage", capsys)
+    save_screenshot(page, "dagster_customs_lineage", capsys)
 
     labels = graph_labels(page)
     assert names_not_shown(labels, [key.split("/")[-1] for key in KEY_ASSETS]) == []
@@ -208,8 +161,43 @@ def test_mart_page_lists_every_dbt_test_and_ge_check_with_the_result_the_run_rec
     page.get_by_text(f"Checks ({len(check_names)})").wait_for()
     page.get_by_title(GE_CHECK, exact=True).click()  # its suite's figures fill the right pane
     page.get_by_role("cell", name="rows_validated", exact=True).wait_for()
-    _save_screenshot(page, "dagster_fct_monthly_exports_checks", capsys)
+    save_screenshot(page, "dagster_fct_monthly_exports_checks", capsys)
 
     shown = {name: check_status_shown(page, name) for name in check_names}
     assert shown == recorded
     assert check_status_shown(page, "ge_fct_monthly_imports") is None
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_ui_opens_on_the_asset_graph_without_the_community_dialog(dagster_ui, capsys):
+    page = dagster_ui.new_page()
+    page.goto(dagster_ui.url)
+    assert not community_dialog_shown(page), "the community sign-up dialog covers the UI"
+    page.goto(f"{dagster_ui.url}/asset-groups")
+    page.get_by_text("Global asset lineage").wait_for()
+    page.locator(COLLAPSED_GROUP_NODE).first.wait_for()  # the graph is drawn
+    assert not community_dialog_shown(page)
+    save_screenshot(page, "dagster_first_open", capsys)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_without_the_nux_setting_the_same_check_sees_the_community_dialog(
+    dagster_ui, browser_run, tmp_path, capsys
+):
+    """The check above can fail: on an instance whose dagster.yaml lacks `nux`, the dialog
+    opens over the same page (another port is another origin: no state shared with the
+    first webserver's pages)."""
+    config = yaml.safe_load((browser_run.dagster_home / "dagster.yaml").read_text())
+    assert config.pop("nux") == {"enabled": False}
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text(yaml.safe_dump(config))
+    env = {**browser_run.env, "DAGSTER_HOME": str(home)}
+    with running_webserver(env, tmp_path / "webserver.log") as server:
+        page = dagster_ui.new_page()
+        page.goto(f"{server.url}/asset-groups")
+        assert community_dialog_shown(page, wait_ms=15_000)
+        save_screenshot(page, "dagster_first_open_without_nux_setting", capsys)
+        page.close()

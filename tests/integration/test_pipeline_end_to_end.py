@@ -34,10 +34,16 @@ def test_the_run_succeeds_and_every_check_passes(pipeline_run):
     failed = {f"{e.asset_key.to_user_string()}:{e.check_name}" for e in evaluations if not e.passed}
     # The test GACC files hold March 2024 only, and the embedded Comtrade table ends in
     # December 2024, so the months after them are missing: the freshness checks warn about
-    # exactly that, and nothing else fails.
+    # exactly that; mart_anomalies warns about each kind of move it lists (issue 17); and
+    # nothing else fails.
     assert failed == {
         "marts/mart_source_freshness:freshness_gacc_detailed",
         "marts/mart_source_freshness:freshness_comtrade",
+        "marts/mart_anomalies:anomalies_mom_move",
+        "marts/mart_anomalies:anomalies_yoy_move",
+        "marts/mart_anomalies:anomalies_first_zero",
+        "marts/mart_anomalies:anomalies_return_from_zero",
+        "marts/mart_anomalies:anomalies_record_high",
     }
     names = {e.check_name for e in evaluations}
     assert {"ge_fct_monthly_exports", "ge_mart_policy_annotated_series"} <= names
