@@ -66,7 +66,8 @@ by_month as (
         count(*) filter (where quantity_t > 0) as partners_with_exports,
         sum(quantity_t) as reported_countries_t,
         sum(share_of_reported * share_of_reported) as hhi_of_reported_countries,
-        arg_max(partner_iso3, quantity_t) as largest_partner_iso3,
+        -- ties (two partners at 5,000 kg) go to the first code, so a rebuild names the same
+        first(partner_iso3 order by quantity_t desc, partner_iso3 asc) as largest_partner_iso3,
         max(share_of_reported) * 100 as largest_share_of_reported_pct
     from country_shares
     group by series_id, period_month, months_covered
@@ -139,6 +140,8 @@ based as (
     from measured
 ),
 
+-- Rounded to the gram and 0.01%: sums of floats in another order differ in their last
+-- bits, and a rebuild from the same data must publish the same numbers.
 final as (
     select
         cast(series_id as varchar) as series_id,
@@ -147,9 +150,9 @@ final as (
         cast(months_covered as integer) as months_covered,
         cast(partners_reported as integer) as partners_reported,
         cast(partners_with_exports as integer) as partners_with_exports,
-        cast(reported_countries_t as double) as reported_countries_t,
-        cast(world_quantity_t as double) as world_quantity_t,
-        cast(reported_share_of_world_pct as double) as reported_share_of_world_pct,
+        cast(round(reported_countries_t, 6) as double) as reported_countries_t,
+        cast(round(world_quantity_t, 6) as double) as world_quantity_t,
+        cast(round(reported_share_of_world_pct, 2) as double) as reported_share_of_world_pct,
         cast(
             case
                 when hhi_basis in ('world_covered', 'partners_only')
@@ -159,7 +162,7 @@ final as (
         cast(round(hhi_of_reported_countries, 4) as double) as hhi_of_reported_countries,
         cast(hhi_basis as varchar) as hhi_basis,
         cast(largest_partner_iso3 as varchar) as largest_partner_iso3,
-        cast(largest_share_of_reported_pct as double) as largest_share_of_reported_pct
+        cast(round(largest_share_of_reported_pct, 2) as double) as largest_share_of_reported_pct
     from based
 )
 

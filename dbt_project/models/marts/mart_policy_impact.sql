@@ -385,6 +385,8 @@ verdicts as (
     from reasons
 ),
 
+-- Means to the gram and changes to 0.01%: sums of floats in another order differ in their
+-- last bits, and a rebuild from the same data must publish the same numbers.
 final as (
     select
         cast(event_id as varchar) as event_id,
@@ -399,17 +401,17 @@ final as (
         cast(anchor_month as date) as anchor_month,
         cast(first_month as date) as window_first_month,
         cast(last_month as date) as window_last_month,
-        cast(mean_t as double) as mean_quantity_t,
+        cast(round(mean_t, 6) as double) as mean_quantity_t,
         cast(months_with_data as integer) as months_with_data,
         cast(baseline_window_name as varchar) as baseline_window_name,
         cast(baseline_first_month as date) as baseline_first_month,
         cast(baseline_last_month as date) as baseline_last_month,
-        cast(baseline_mean_t as double) as baseline_mean_quantity_t,
+        cast(round(baseline_mean_t, 6) as double) as baseline_mean_quantity_t,
         cast(baseline_months_with_data as integer) as baseline_months_with_data,
-        cast(change_vs_baseline_pct as double) as change_vs_baseline_pct,
-        cast(year_earlier_mean_t as double) as year_earlier_mean_quantity_t,
+        cast(round(change_vs_baseline_pct, 2) as double) as change_vs_baseline_pct,
+        cast(round(year_earlier_mean_t, 6) as double) as year_earlier_mean_quantity_t,
         cast(year_earlier_months_with_data as integer) as year_earlier_months_with_data,
-        cast(change_vs_year_earlier_pct as double) as change_vs_year_earlier_pct,
+        cast(round(change_vs_year_earlier_pct, 2) as double) as change_vs_year_earlier_pct,
         cast(min_months_for_verdict as integer) as min_months_for_verdict,
         cast(is_seasonality_checked as boolean) as is_seasonality_checked,
         cast(verdict as varchar) as verdict,
