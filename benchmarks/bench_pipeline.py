@@ -55,11 +55,11 @@ sys.path.insert(0, str(ROOT))
 
 from orchestration import settings  # noqa: E402
 from orchestration.bench import synth  # noqa: E402
-from orchestration.customs.gacc_query_bulk import (  # noqa: E402
+from orchestration.extract.files import sha256_of  # noqa: E402
+from orchestration.extract.gacc.query_bulk import (  # noqa: E402
     finish_numbered_copy,
     start_numbered_copy,
 )
-from orchestration.landing.files import sha256_of  # noqa: E402
 
 BENCH_DIR = ROOT / "data" / "bench"
 INPUT_DIR = BENCH_DIR / "input"
@@ -629,7 +629,7 @@ def floor_main(landing: Path, work: Path, result_path: Path) -> int:
     """
     import duckdb
 
-    from orchestration.customs.gacc_query import COLUMNS_DDL
+    from orchestration.extract.gacc.query_csv import COLUMNS_DDL
 
     started = time.perf_counter()
     batches = 0

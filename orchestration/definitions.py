@@ -2,19 +2,12 @@
 
 from dagster import Definitions
 
-from orchestration.comtrade.assets import (
-    COMTRADE_LANDING_ASSETS,
-    comtrade_api_responses,
-    comtrade_monthly_job,
-    comtrade_resource,
-)
-from orchestration.customs.assets import LANDING_ASSETS
-from orchestration.jobs import (
-    comtrade_release_schedule,
-    landing_folder_sensor,
-    refresh_all_job,
-    release_calendar_schedule,
-)
+from orchestration.automation.jobs import comtrade_monthly_job, refresh_all_job
+from orchestration.automation.schedules import comtrade_release_schedule, release_calendar_schedule
+from orchestration.automation.sensors import landing_folder_sensor
+from orchestration.comtrade.assets import comtrade_api_responses
+from orchestration.comtrade.resource import comtrade_resource
+from orchestration.landing.assets import LANDING_ASSETS
 from orchestration.news.assets import NEWS_ASSETS
 from orchestration.publish.assets import published_marts
 from orchestration.quality.checks import build_suite_checks
@@ -26,7 +19,6 @@ from orchestration.transform.assets import dbt_resource, ree_dbt_models
 defs = Definitions(
     assets=[
         *LANDING_ASSETS,
-        *COMTRADE_LANDING_ASSETS,
         comtrade_api_responses,
         *NEWS_ASSETS,
         ree_dbt_models,

@@ -33,8 +33,8 @@ from pathlib import Path
 import numpy as np
 
 from orchestration import settings
-from orchestration.customs.gacc_query import HEADER_TO_COLUMN
-from orchestration.customs.parsing import EARLIEST_YEAR
+from orchestration.extract.gacc.query_csv import HEADER_TO_COLUMN
+from orchestration.extract.parsing import EARLIEST_YEAR
 from orchestration.progress import Progress
 
 DEFAULT_SEED = 20251122

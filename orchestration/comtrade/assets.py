@@ -1,10 +1,10 @@
-"""UN Comtrade assets: monthly API pulls written to the landing folder, and their landing.
+"""The UN Comtrade asset: monthly API pulls written to the landing folder.
 
 The pull never writes raw.comtrade_records itself. It saves each response, byte for byte,
-as a file under REE_LANDING_DIR/comtrade/api/, and the landing asset lands those files like
-any a user drops there: one way in for every record, with the same provenance, quarantine
-and content-hash idempotency. Every call is logged in raw.comtrade_requests, which is also
-what the daily call budget is counted from.
+as a file under REE_LANDING_DIR/comtrade/api/, and raw_comtrade_records (landing/assets.py)
+lands those files like any a user drops there: one way in for every record, with the same
+provenance, quarantine and content-hash idempotency. Every call is logged in
+raw.comtrade_requests, which is also what the daily call budget is counted from.
 """
 
 import csv
@@ -20,32 +20,19 @@ import duckdb
 import pandas as pd
 from dagster import (
     AssetExecutionContext,
-    ConfigurableResource,
-    EnvVar,
     MaterializeResult,
     MetadataValue,
     MonthlyPartitionsDefinition,
     asset,
-    define_asset_job,
 )
-from pydantic import Field
 
 from orchestration import settings
-from orchestration.comtrade.client import (
-    DEFAULT_BASE_URL,
-    DEFAULT_DAILY_CALL_BUDGET,
-    ComtradeClient,
-    ComtradeResponse,
-    RequestRecord,
-)
-from orchestration.comtrade.partner_table import COMTRADE_PARTNER_TABLE
-from orchestration.comtrade.readers import COMTRADE_CSV, COMTRADE_JSON
-from orchestration.landing.assets import landing_asset
-from orchestration.preview import schema_from_ddl
+from orchestration.comtrade.client import ComtradeResponse, RequestRecord
+from orchestration.comtrade.resource import ComtradeResource
 from orchestration.resources import Warehouse
+from orchestration.table_metadata import schema_from_ddl
 
 CHINA = 156
-API_KEY_ENV = "COMTRADE_API_KEY"
 PRODUCTS_SEED = settings.DBT_PROJECT_DIR / "seeds" / "products.csv"
 REQUESTS_TABLE = "raw.comtrade_requests"
 REQUESTS_DDL = f"""
@@ -86,50 +73,6 @@ PULLS: tuple[tuple[str, str, int | None, int | None], ...] = (
     ("X", "X", CHINA, None),
     ("M", "M", None, CHINA),
 )
-
-
-class ComtradeResource(ConfigurableResource):
-    """Where and how to call UN Comtrade; without a key the public preview endpoint is used."""
-
-    api_key: str | None = Field(
-        default=None,
-        description=f"Subscription key ({API_KEY_ENV}); none uses the no-key preview endpoint.",
-    )
-    base_url: str = Field(default=DEFAULT_BASE_URL, description="API root; tests use a local one.")
-    daily_call_budget: int = Field(
-        default=DEFAULT_DAILY_CALL_BUDGET,
-        description="Most HTTP calls per UTC day, counted from raw.comtrade_requests "
-        "(a free key allows 500).",
-    )
-    codes_per_request: int = Field(
-        default=10,
-        description="HS6 codes asked for in one call; a possibly truncated answer is split.",
-    )
-    max_attempts: int = 5
-    backoff_seconds: float = 2.0
-    max_wait_seconds: float = 300.0
-    timeout_seconds: float = 60.0
-
-    def client(self, calls_already_made: int = 0) -> ComtradeClient:
-        return ComtradeClient(
-            api_key=self.api_key or None,
-            base_url=self.base_url,
-            max_attempts=self.max_attempts,
-            backoff_seconds=self.backoff_seconds,
-            max_wait_seconds=self.max_wait_seconds,
-            timeout_seconds=self.timeout_seconds,
-            daily_call_budget=self.daily_call_budget,
-            calls_already_made=calls_already_made,
-        )
-
-
-def comtrade_resource() -> ComtradeResource:
-    """The resource for the definitions: the key is read by Dagster at run time (EnvVar), and
-    only when the variable is set, so a machine without a key still loads and uses the
-    preview endpoint."""
-    if os.environ.get(API_KEY_ENV):
-        return ComtradeResource(api_key=EnvVar(API_KEY_ENV))
-    return ComtradeResource()
 
 
 def tracked_hs6_codes(seed: Path = PRODUCTS_SEED) -> list[str]:
@@ -327,23 +270,3 @@ def comtrade_api_responses(
             "preview": MetadataValue.md(log.astype(str).to_markdown(index=False)),
         }
     )
-
-
-COMTRADE_KINDS = (COMTRADE_JSON, COMTRADE_CSV, COMTRADE_PARTNER_TABLE)
-raw_comtrade_records = landing_asset(
-    COMTRADE_KINDS,
-    "raw",
-    "UN Comtrade monthly records (API responses, CSV downloads and tables of China's "
-    "exports by partner), landed as reported.",
-)
-
-COMTRADE_LANDING_ASSETS = [raw_comtrade_records]
-COMTRADE_ASSETS = [comtrade_api_responses, *COMTRADE_LANDING_ASSETS]
-
-comtrade_monthly_job = define_asset_job(
-    "comtrade_monthly",
-    # Partitioned by month through its one asset (Dagster 1.13 infers it and deprecates
-    # passing partitions_def here).
-    selection=[comtrade_api_responses],
-    description="Pull one month of UN Comtrade exports and mirror imports into the landing folder.",
-)

@@ -21,9 +21,9 @@ from dagster_dbt import (
 from packaging import version
 
 from orchestration import settings
-from orchestration.preview import table_metadata, table_schema
 from orchestration.quality.suites import import_in_background
 from orchestration.resources import Warehouse
+from orchestration.table_metadata import table_metadata, table_schema
 from orchestration.transform.project import dbt_project, ensure_manifest
 
 # dbt folder (first part of the fqn after the project) -> Dagster group.

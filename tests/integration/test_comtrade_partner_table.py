@@ -15,8 +15,7 @@ import pytest
 from dagster import materialize
 
 from orchestration import settings
-from orchestration.comtrade.assets import raw_comtrade_records
-from orchestration.customs.assets import LANDING_ASSETS
+from orchestration.landing.assets import LANDING_ASSETS, raw_comtrade_records
 from orchestration.resources import Warehouse
 from orchestration.transform.project import dbt_command
 from tests.conftest import EMBEDDED_LANDING

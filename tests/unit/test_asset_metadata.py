@@ -8,8 +8,8 @@ import re
 
 from dagster import AssetSpec, Definitions, TableSchema, asset, materialize
 
-from orchestration.customs.assets import LANDING_ASSETS
 from orchestration.definitions import defs
+from orchestration.landing.assets import LANDING_ASSETS
 from orchestration.news.assets import NEWS_ASSETS
 from orchestration.resources import Warehouse
 from tests.conftest import copy_embedded_default
