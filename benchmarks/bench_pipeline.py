@@ -60,6 +60,7 @@ from orchestration.extract.gacc.query_bulk import (  # noqa: E402
     finish_numbered_copy,
     start_numbered_copy,
 )
+from orchestration.extract.plausibility import unit_value_bounds  # noqa: E402
 
 BENCH_DIR = ROOT / "data" / "bench"
 INPUT_DIR = BENCH_DIR / "input"
@@ -640,13 +641,13 @@ def floor_main(landing: Path, work: Path, result_path: Path) -> int:
     conn.execute(
         FLOOR_SETUP_SQL.format(
             columns=COLUMNS_DDL,
-            products=ROOT / "dbt_project" / "seeds" / "products.csv",
-            partners=ROOT / "dbt_project" / "seeds" / "partner_names_zh.csv",
+            products=settings.seed_path("products"),
+            partners=settings.seed_path("partner_names_zh"),
         )
     )
     conn.executemany(
         "insert into reference.unit_value_bounds values (?, ?, ?)",
-        [[group, low, high] for group, (low, high) in synth.unit_value_bounds().items()],
+        [[group, low, high] for group, (low, high) in unit_value_bounds().items()],
     )
     batch_sql = FLOOR_BATCH_SQL.format(columns=_csv_columns_sql(typed=True, numbered=True))
     conn.execute(

@@ -23,7 +23,7 @@ class Import:
 def module_names(root: Path, package: str) -> dict[str, Path]:
     """Dotted name -> file of every module of the package under root (root/package/...)."""
     names = {}
-    for path in sorted((root / package).rglob("*.py")):
+    for path in sorted(root.joinpath(*package.split(".")).rglob("*.py")):
         parts = list(path.relative_to(root).with_suffix("").parts)
         if parts[-1] == "__init__":
             parts.pop()

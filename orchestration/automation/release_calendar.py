@@ -5,8 +5,8 @@ import datetime as dt
 
 from orchestration import settings
 
-RELEASE_CALENDAR_SEED = settings.DBT_PROJECT_DIR / "seeds" / "release_calendar.csv"
-RELEASE_RULES_SEED = settings.DBT_PROJECT_DIR / "seeds" / "release_rules.csv"
+RELEASE_CALENDAR_SEED = settings.seed_path("release_calendar")
+RELEASE_RULES_SEED = settings.seed_path("release_rules")
 
 
 def release_days(year: int) -> dict[dt.date, list[str]]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 import math
 import os
 import re
@@ -35,6 +34,7 @@ import numpy as np
 from orchestration import settings
 from orchestration.extract.gacc.query_csv import HEADER_TO_COLUMN
 from orchestration.extract.parsing import EARLIEST_YEAR
+from orchestration.extract.plausibility import unit_value_bounds
 from orchestration.progress import Progress
 
 DEFAULT_SEED = 20251122
@@ -180,22 +180,11 @@ def _optional_date(text: str) -> dt.date | None:
     return dt.date.fromisoformat(text) if text.strip() else None
 
 
-def unit_value_bounds() -> dict[str, tuple[float, float]]:
-    """The per-group plausible USD/kg range: the same suite meta the reader's check reads."""
-    suite = json.loads(
-        (settings.EXPECTATIONS_DIR / "fct_monthly_exports.json").read_text(encoding="utf-8")
-    )
-    return {
-        group: (float(low), float(high))
-        for group, (low, high) in suite["meta"]["unit_value_bounds_usd_per_kg"].items()
-    }
-
-
 def load_products() -> list[Product]:
     """National (8/10-digit) codes of the products seed whose first unit is kilograms."""
     bounds = unit_value_bounds()
     products = []
-    path = settings.DBT_PROJECT_DIR / "seeds" / "products.csv"
+    path = settings.seed_path("products")
     with path.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             code = row["product_code"]
@@ -219,7 +208,7 @@ def load_products() -> list[Product]:
 
 
 def load_partner_names() -> list[str]:
-    path = settings.DBT_PROJECT_DIR / "seeds" / "partner_names_zh.csv"
+    path = settings.seed_path("partner_names_zh")
     with path.open(encoding="utf-8") as handle:
         return [row["partner_name_zh"] for row in csv.DictReader(handle)]
 

@@ -33,7 +33,7 @@ from orchestration.resources import Warehouse
 from orchestration.table_metadata import schema_from_ddl
 
 CHINA = 156
-PRODUCTS_SEED = settings.DBT_PROJECT_DIR / "seeds" / "products.csv"
+PRODUCTS_SEED = settings.seed_path("products")
 REQUESTS_TABLE = "raw.comtrade_requests"
 REQUESTS_DDL = f"""
 create schema if not exists raw;

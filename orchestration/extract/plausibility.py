@@ -18,10 +18,10 @@ from orchestration.extract.units import tonnes_per_unit
 
 
 @functools.cache
-def _bounds() -> dict[str, tuple[float, float]]:
-    suite = json.loads(
-        (settings.EXPECTATIONS_DIR / "fct_monthly_exports.json").read_text(encoding="utf-8")
-    )
+def unit_value_bounds() -> dict[str, tuple[float, float]]:
+    """Product group -> plausible (low, high) USD/kg: the suite meta, read once per process
+    for the readers, the bulk path and the benchmark's generator alike."""
+    suite = json.loads(settings.suite_path("fct_monthly_exports").read_text(encoding="utf-8"))
     return {
         group: (float(low), float(high))
         for group, (low, high) in suite["meta"]["unit_value_bounds_usd_per_kg"].items()
@@ -30,7 +30,7 @@ def _bounds() -> dict[str, tuple[float, float]]:
 
 @functools.cache
 def _group_of_code() -> dict[str, str]:
-    path = settings.DBT_PROJECT_DIR / "seeds" / "products.csv"
+    path = settings.seed_path("products")
     with path.open(encoding="utf-8") as handle:
         return {row["product_code"]: row["product_group"] for row in csv.DictReader(handle)}
 
@@ -44,9 +44,9 @@ def implausible_unit_value(
         return None
     groups = _group_of_code()
     group = groups.get(commodity_code) or groups.get(commodity_code[:6])
-    if group is None or group not in _bounds():
+    if group is None or group not in unit_value_bounds():
         return None
-    low, high = _bounds()[group]
+    low, high = unit_value_bounds()[group]
     per_kg = value_usd / (quantity * tonnes * 1000)
     if low <= per_kg <= high:
         return None
@@ -60,5 +60,5 @@ def implausible_unit_value(
 def unit_value_bounds_by_code() -> list[tuple[str, float | None, float | None]]:
     """(product code, low, high) for every code of the products seed, the bounds None where
     its group has none: the same lookup as implausible_unit_value, as rows for SQL."""
-    bounds = _bounds()
+    bounds = unit_value_bounds()
     return [(code, *bounds.get(group, (None, None))) for code, group in _group_of_code().items()]

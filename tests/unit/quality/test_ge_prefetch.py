@@ -15,7 +15,7 @@ import sys
 def _import_started() -> bool:
     import threading
 
-    from orchestration.quality.suites import GREAT_EXPECTATIONS, import_in_background
+    from orchestration.quality.ge_prefetch import GREAT_EXPECTATIONS, import_in_background
 
     import_in_background()
     return any(t.name == f"import {GREAT_EXPECTATIONS}" for t in threading.enumerate())

@@ -615,7 +615,9 @@ def test_the_charts_asset_reads_the_dbt_marts_and_runs_in_refresh_all():
     from dagster import AssetKey
 
     from orchestration.definitions import defs
-    from orchestration.transform.assets import ree_dbt_models
+    from orchestration.transform.assets import build_dbt_models
+
+    ree_dbt_models = build_dbt_models()
 
     key = AssetKey(["reports", "policy_timelines"])
     node = defs.resolve_asset_graph().get(key)
