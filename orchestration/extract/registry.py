@@ -4,10 +4,8 @@ preliminary HTML page before any HTML article, every article reader last."""
 
 from orchestration.extract.comtrade import COMTRADE_KINDS
 from orchestration.extract.comtrade_partner_table import COMTRADE_PARTNER_TABLE
-from orchestration.extract.gacc.preliminary_table import (
-    GACC_PRELIMINARY_HTML,
-    GACC_PRELIMINARY_XLSX,
-)
+from orchestration.extract.gacc.preliminary_html import GACC_PRELIMINARY_HTML
+from orchestration.extract.gacc.preliminary_xlsx import GACC_PRELIMINARY_XLSX
 from orchestration.extract.gacc.query_csv import GACC_QUERY_CSV
 from orchestration.extract.gacc.query_xlsx import GACC_QUERY_XLSX
 from orchestration.extract.published_figures import PUBLISHED_FIGURES

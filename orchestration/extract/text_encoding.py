@@ -6,7 +6,8 @@ who open and save an export may turn it into UTF-8, with or without a byte-order
 tried first: its rules are strict enough that Chinese GBK text almost never passes them.
 
 The line reader decodes whole files here and the bulk path decides each file's encoding here
-(then has iconv transcode it under the codec name returned), so both read a file the same way.
+(then has iconv transcode it under the codec name returned), so both read a file the same way;
+the preliminary table's saved pages are decoded here too, with the charset they declare.
 """
 
 from __future__ import annotations
@@ -17,18 +18,21 @@ UTF8 = "utf-8"
 GB18030 = "gb18030"  # reads GBK too
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """The text and the codec that read it (UTF8 or GB18030)."""
-    try:
-        return data.decode("utf-8-sig"), UTF8
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode(GB18030), GB18030
-    except UnicodeDecodeError as error:
-        raise UnreadableFile(
-            f"neither UTF-8 nor GBK/GB18030 text (undecodable byte at offset {error.start})"
-        ) from None
+def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """The text and the codec that read it (UTF8, GB18030, or `declared`: a charset the file
+    names for itself, as a saved HTML page does, tried between the two)."""
+    for codec in ("utf-8-sig", declared, GB18030):
+        if not codec:
+            continue
+        try:
+            return data.decode(codec), UTF8 if codec == "utf-8-sig" else codec
+        except LookupError:  # a charset Python does not know is no charset
+            continue
+        except UnicodeDecodeError as error:
+            failed = error
+    raise UnreadableFile(
+        f"neither UTF-8 nor GBK/GB18030 text (undecodable byte at offset {failed.start})"
+    ) from None
 
 
 def decode_first_line(head: bytes) -> tuple[str, str] | None:

@@ -11,27 +11,20 @@ Beyond that the layout is not documented and has varied (one- or two-row headers
 by position, and the month and the value unit are read from the table's own words. When either
 cannot be read the whole file is rejected: a guessed unit or month would land wrong figures
 that look right. Every line lands, rare earths or not; dbt picks the lines it maps.
+
+This module reads the table as a grid of cell texts, whatever it was saved as;
+preliminary_html.py and preliminary_xlsx.py turn each container into that grid.
 """
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
 from orchestration.extract.contract import FileKind, ParsedExtract, RowReject, UnreadableFile
-from orchestration.extract.gacc.query_header import is_query_header
-from orchestration.extract.gacc.query_xlsx import (
-    first_sheet,
-    head_rows,
-    looks_like_xlsx,
-    open_workbook,
-    sheet_rows,
-)
 from orchestration.extract.parsing import parse_month, parse_optional_number
 from orchestration.extract.units import known_units_text, tonnes_per_unit
 
@@ -53,9 +46,6 @@ FIGURE_COLUMNS = ("month_quantity", "month_value", "ytd_quantity", "ytd_value")
 HEADER_SEARCH_ROWS = 30
 # Header rows below the one naming the commodity column (e.g. "June" over "Quantity | Value").
 MAX_EXTRA_HEADER_ROWS = 2
-# Spans beyond these are malformed or hostile markup, not a table layout.
-MAX_COLSPAN = 50
-MAX_ROWSPAN = 500
 MAX_TITLE_CHARS = 300
 
 _MONTHS = {
@@ -138,7 +128,7 @@ class _Header:
     commodity: int  # column index
 
 
-def _clean(text: str) -> str:
+def clean_text(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -188,7 +178,7 @@ def find_header_in_rows(rows: Sequence[Sequence[str]]) -> int | None:
     return None
 
 
-def _find_header(grid: Grid) -> _Header | None:
+def find_header(grid: Grid) -> _Header | None:
     for index in range(len(grid.rows)):
         header = _header_at(grid.rows, index)
         if header is not None:
@@ -220,7 +210,7 @@ def _header_labels(grid: Grid, header: _Header) -> list[str]:
     for c in range(width):
         parts: list[str] = []
         for row in block:
-            text = _clean(row[c])
+            text = clean_text(row[c])
             if text and text not in parts:
                 parts.append(text)
         labels.append(" ".join(parts))
@@ -365,7 +355,7 @@ def _layout(labels: list[str], commodity: int, report: dt.date, context: Sequenc
 
 def parse_table(grid: Grid) -> ParsedExtract:
     """Rows and rejects of one table; whole-file problems (no month, no unit) raise."""
-    header = _find_header(grid)
+    header = find_header(grid)
     if header is None:
         raise UnreadableFile(
             "no table with a Commodity column and Quantity/Value columns was found"
@@ -373,9 +363,9 @@ def parse_table(grid: Grid) -> ParsedExtract:
     above = [
         text
         for row in reversed(grid.rows[: header.anchor])
-        if (text := _clean(" ".join(c for c in row if c.strip())))
+        if (text := clean_text(" ".join(c for c in row if c.strip())))
     ]
-    context = [*above, *(_clean(t) for t in grid.context if _clean(t))]
+    context = [*above, *(clean_text(t) for t in grid.context if clean_text(t))]
     report, title = _report_month(context)
     labels = _header_labels(grid, header)
     layout = _layout(labels, header.commodity, report, context)
@@ -395,7 +385,7 @@ def _parse_lines(
     without a name is quarantined.
     """
     parsed = ParsedExtract()
-    commodity_label = _clean(grid.rows[header.anchor][header.commodity])
+    commodity_label = clean_text(grid.rows[header.anchor][header.commodity])
     two_line = not any(_CHANGE.search(label) for label in layout.labels)
     below_commodity = False
     for cells, row_number in zip(
@@ -403,7 +393,7 @@ def _parse_lines(
     ):
 
         def cell(index: int | None, row: list[str] = cells) -> str:
-            return _clean(row[index]) if index is not None and index < len(row) else ""
+            return clean_text(row[index]) if index is not None and index < len(row) else ""
 
         commodity, unit_text = cell(layout.commodity), cell(layout.unit)
         figures = {name: cell(index) for name, index in layout.figures.items()}
@@ -416,7 +406,7 @@ def _parse_lines(
         changes_above = two_line and after_commodity and not (commodity or unit)
         if changes_above and all(map(_is_change, figures.values())):
             continue  # the percentage changes of the commodity line above
-        raw_text = " | ".join(_clean(c) for c in cells)
+        raw_text = " | ".join(clean_text(c) for c in cells)
         try:
             if not commodity:
                 raise ValueError(layout.labels[layout.commodity], "is empty")
@@ -471,304 +461,7 @@ def _parse_figures(figures: dict[str, str], layout: _Layout) -> dict[str, float 
     return row
 
 
-# --- HTML ------------------------------------------------------------------------------
-
-
-@dataclass
-class _HtmlTable:
-    """One <table> being read: rowspans carried down, colspans across, text per cell."""
-
-    blocks_before: int
-    caption: list[str] = field(default_factory=list)
-    cells: list[dict[int, str]] = field(default_factory=list)
-    lines: list[int] = field(default_factory=list)
-    spans: list[tuple[int, int, int, int]] = field(default_factory=list)
-    in_caption: bool = False
-    _covered: dict[int, int] = field(default_factory=dict)  # column -> rows still spanned
-    _row: dict[int, str] | None = None
-    _next: int = 0
-    _cell: list[str] | None = None
-    _cell_column: int = 0
-    _line: int = 0
-
-    def seen(self, line: int) -> None:
-        self._line = line
-
-    def start_row(self) -> None:
-        self.end_row()
-        self._row, self._next = {}, 0
-        for column, left in self._covered.items():
-            if left > 0:  # a cell from a row above reaches down into this one
-                self._covered[column] = left - 1
-                self._row[column] = ""
-
-    def end_row(self) -> None:
-        self.end_cell()
-        if self._row is not None:
-            self.cells.append(self._row)
-            self.lines.append(self._line)  # the line where the row ends, as for CSV records
-            self._row = None
-
-    def start_cell(self, colspan: int, rowspan: int) -> None:
-        self.end_cell()
-        if self._row is None:
-            self.start_row()
-        assert self._row is not None
-        column = self._next
-        while column in self._row:
-            column += 1
-        for c in range(column, column + colspan):
-            self._row[c] = ""
-            if rowspan > 1:
-                self._covered[c] = rowspan - 1
-        if colspan > 1 or rowspan > 1:
-            top = len(self.cells)
-            self.spans.append((top, column, top + rowspan - 1, column + colspan - 1))
-        self._cell, self._cell_column, self._next = [], column, column + colspan
-
-    def end_cell(self) -> None:
-        if self._cell is not None and self._row is not None:
-            self._row[self._cell_column] = _clean("".join(self._cell))
-        self._cell = None
-
-    def text(self, data: str) -> None:
-        if self.in_caption:
-            self.caption.append(data)
-        elif self._cell is not None:
-            self._cell.append(data)
-
-    def grid(self, blocks: list[str]) -> Grid:
-        width = max((max(row) + 1 for row in self.cells if row), default=0)
-        rows = [[row.get(c, "") for c in range(width)] for row in self.cells]
-        context = [_clean("".join(self.caption)), *reversed(blocks[: self.blocks_before])]
-        return Grid(rows, list(self.lines), list(self.spans), [t for t in context if t])
-
-
-class _TableReader(HTMLParser):
-    """Tables and the text around them; scripts and styles are dropped, nothing is run.
-
-    Text inside a nested table belongs to that table only, so a page laid out with tables
-    still yields the data table with its own cells.
-    """
-
-    SKIP = {"script", "style", "noscript", "template", "svg", "iframe", "object"}
-    BLOCKS = {
-        "address", "article", "br", "caption", "div", "h1", "h2", "h3", "h4", "h5", "h6",
-        "header", "li", "p", "section", "table", "tbody", "td", "tfoot", "th", "thead",
-        "title", "tr",
-    }  # fmt: skip
-    LINE_BREAKS = {"br", "p", "div", "li"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[str] = []
-        self.tables: list[_HtmlTable] = []
-        self._open: list[_HtmlTable] = []
-        self._block: list[str] = []
-        self._skip = 0
-
-    def _flush(self) -> None:
-        text = _clean("".join(self._block))
-        if text:
-            self.blocks.append(text)
-        self._block = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.SKIP:
-            self._skip += 1
-        if self._skip:
-            return
-        if tag in self.BLOCKS:
-            self._flush()
-        if tag == "table":
-            table = _HtmlTable(blocks_before=len(self.blocks))
-            self.tables.append(table)
-            self._open.append(table)
-        if not self._open:
-            return
-        table = self._open[-1]
-        if tag in ("tr", "thead", "tbody", "tfoot"):
-            table.end_row()  # a row left open ends where its last content was
-        table.seen(self.getpos()[0])
-        if tag == "caption":
-            table.in_caption = True
-        elif tag == "tr":
-            table.start_row()
-        elif tag in ("td", "th"):
-            values = {k.lower(): v or "" for k, v in attrs}
-            table.start_cell(
-                _span(values.get("colspan"), MAX_COLSPAN), _span(values.get("rowspan"), MAX_ROWSPAN)
-            )
-        elif tag in ("thead", "tbody", "tfoot"):
-            table.end_row()
-        elif tag in self.LINE_BREAKS:
-            table.text(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP:
-            self._skip = max(self._skip - 1, 0)
-            return
-        if self._skip:
-            return
-        if tag in self.BLOCKS:
-            self._flush()
-        if not self._open:
-            return
-        table = self._open[-1]
-        if tag in ("table", "thead", "tbody", "tfoot"):
-            table.end_row()
-        table.seen(self.getpos()[0])
-        if tag == "table":
-            table.end_row()
-            self._open.pop()
-        elif tag == "caption":
-            table.in_caption = False
-        elif tag == "tr" or tag in ("thead", "tbody", "tfoot"):
-            table.end_row()
-        elif tag in ("td", "th"):
-            table.end_cell()
-
-    def handle_data(self, data: str) -> None:
-        if self._skip:
-            return
-        self._block.append(data)
-        if self._open:
-            if data.strip():
-                self._open[-1].seen(self.getpos()[0])
-            self._open[-1].text(data)
-
-    def close(self) -> None:
-        super().close()
-        self._flush()
-        while self._open:  # a page saved half-way still has the rows it got
-            self._open.pop().end_row()
-
-
-def _span(value: str | None, limit: int) -> int:
-    try:
-        return min(max(int((value or "1").strip()), 1), limit)
-    except ValueError:
-        return 1
-
-
-_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
-
-
-def decode_html(data: bytes) -> str:
-    """Text of a saved page: its byte-order mark, UTF-8, the charset it declares, then GB18030
-    (pages of the Chinese customs site that declare nothing)."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    declared = _CHARSET.search(data[:4096])
-    for encoding in (declared.group(1).decode("ascii") if declared else None, "gb18030"):
-        if not encoding:
-            continue
-        try:
-            return data.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    raise UnreadableFile("the page is neither UTF-8 nor in the charset it declares, nor GBK")
-
-
-def html_grids(text: str) -> list[Grid]:
-    reader = _TableReader()
-    reader.feed(text)
-    reader.close()
-    return [table.grid(reader.blocks) for table in reader.tables if table.cells]
-
-
-def _first_preliminary_grid(path: Path) -> Grid | None:
-    for grid in html_grids(decode_html(path.read_bytes())):
-        if _find_header(grid) is not None:
-            return grid
-    return None
-
-
-_HTML_MARKUP = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|table)\b", re.I)
-_HTML_TITLE = re.compile(
-    r"major\s+export\s+commodities|quantity\s+and\s+value|exports?\s+of\s+major\s+commodities",
-    re.I,
-)
-
-
-def recognizes_html(head: bytes) -> bool:
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = head.decode("utf-16", errors="ignore")
-    else:
-        text = head.decode("utf-8", errors="ignore")
-    return bool(_HTML_MARKUP.search(text) and _HTML_TITLE.search(text))
-
-
-def confirms_html(path: Path) -> bool:
-    """Whether the page holds the table itself; an article that merely mentions "quantity and
-    value" is left to the news readers."""
-    try:
-        return _first_preliminary_grid(path) is not None
-    except UnreadableFile:
-        return False
-
-
-def read_html(path: Path) -> ParsedExtract:
-    grid = _first_preliminary_grid(path)
-    if grid is None:
-        raise UnreadableFile(
-            "the page has no table with a Commodity column and Quantity/Value columns"
-        )
-    return parse_table(grid)
-
-
-# --- Excel -----------------------------------------------------------------------------
-
-
-def _xlsx_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    if isinstance(value, dt.datetime | dt.date):
-        # A heading like "Jun-2025" typed into Excel becomes a date; keep the month it named.
-        return f"{value:%B %Y}"
-    return str(value)
-
-
-def confirms_xlsx(path: Path) -> bool:
-    """Whether the first sheet's first rows hold a preliminary table's header."""
-    try:
-        rows = head_rows(path, HEADER_SEARCH_ROWS)
-    except UnreadableFile:
-        return False  # the query kind claims broken workbooks and says why
-    return find_header_in_rows([[_xlsx_text(v) for v in row] for row in rows]) is not None
-
-
-def read_xlsx(path: Path) -> ParsedExtract:
-    # Not read-only: merged header cells are only reported in the full model, and the table
-    # is a few hundred lines at most.
-    with open_workbook(path, read_only=False) as workbook:
-        sheet = first_sheet(workbook)
-        numbered = [(n, [_xlsx_text(v) for v in values]) for n, values in sheet_rows(sheet)]
-        spans = [
-            (r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1)
-            for r in sheet.merged_cells.ranges
-        ]
-        names = [sheet.title, workbook.properties.title or ""]
-    grid = Grid([cells for _, cells in numbered], [n for n, _ in numbered], spans, names)
-    if _find_header(grid) is None:
-        if any(is_query_header(cells) for cells in grid.rows[:HEADER_SEARCH_ROWS]):
-            raise UnreadableFile(
-                "this workbook is a GACC query-platform download, not a preliminary "
-                "commodity table; it belongs to gacc_query_xlsx"
-            )
-        raise UnreadableFile(
-            "the first sheet has no table with a Commodity column and Quantity/Value columns"
-        )
-    return parse_table(grid)
-
-
-def _kind(
+def preliminary_kind(
     name: str,
     recognizes: Callable[[bytes], bool],
     confirm: Callable[[Path], bool],
@@ -784,19 +477,3 @@ def _kind(
         description=description,
         confirms=confirm,
     )
-
-
-GACC_PRELIMINARY_XLSX = _kind(
-    "gacc_preliminary_xlsx",
-    looks_like_xlsx,
-    confirms_xlsx,
-    read_xlsx,
-    "GACC preliminary table 'Major export commodities in quantity and value', as Excel.",
-)
-GACC_PRELIMINARY_HTML = _kind(
-    "gacc_preliminary_html",
-    recognizes_html,
-    confirms_html,
-    read_html,
-    "GACC preliminary table 'Major export commodities in quantity and value', as saved HTML.",
-)

@@ -5,77 +5,34 @@ raw.gacc_query_exports through the same header mapping and row rules (query_csv)
 is accepted or quarantined for the same reason whichever button the user pressed.
 
 Two kinds of workbook reach the landing folder (this one and the English preliminary table,
-preliminary_table), and the first 8 KB the landing store shows to `recognizes` are compressed
-ZIP members: the layout cannot be seen there. So both kinds recognize "an xlsx" on the head
-bytes and settle the layout in `confirms`, which opens the workbook and looks at the first
-rows of its first sheet. Read directly, the other layout is rejected with a reason that names
+preliminary_xlsx.py) and look alike to `recognizes` (workbook.py); `confirms` looks at the first
+rows of the first sheet. Read directly, the other layout is rejected with a reason that names
 the kind that reads it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
-import zlib
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
 from orchestration.extract.contract import FileKind, ParsedExtract, UnreadableFile
+from orchestration.extract.gacc.preliminary_table import find_header_in_rows
 from orchestration.extract.gacc.query_csv import COLUMNS_DDL, parse_records
 from orchestration.extract.gacc.query_header import QueryHeader, is_query_header
+from orchestration.extract.gacc.workbook import (
+    first_sheet,
+    head_rows,
+    looks_like_xlsx,
+    open_workbook,
+    sheet_rows,
+)
 
-ZIP_SIGNATURE = b"PK\x03\x04"
-# What a truncated or corrupted workbook raises once its sheet is being read.
-_DAMAGED_PART = (zipfile.BadZipFile, ElementTree.ParseError, EOFError, zlib.error)
 # Query downloads put the header on the first row; a few rows of slack allow a title line.
 HEADER_SEARCH_ROWS = 10
 # Codes that lost their leading zero when Excel stored them as numbers have 7 or 9 digits.
 _CODE_LENGTHS = {7: 8, 9: 10}
-
-
-def looks_like_xlsx(head: bytes) -> bool:
-    """A ZIP whose first member names mention xl/: an Office Open XML workbook.
-
-    Word and PowerPoint files are ZIPs too, but keep their parts under word/ and ppt/.
-    """
-    return head.startswith(ZIP_SIGNATURE) and b"xl/" in head
-
-
-@contextmanager
-def open_workbook(path: Path, *, read_only: bool) -> Iterator[Any]:
-    """The workbook with cached formula results, closed afterwards (read-only mode keeps the
-    file open until then); any failure to open it is a whole-file error.
-
-    openpyxl is handed an open file, not the path: given a path it refuses names that do not
-    end in .xlsx, and landed files are recognized by content, whatever their name.
-    """
-    from openpyxl import load_workbook  # imported here: only Excel files pay for it
-
-    with path.open("rb") as handle:
-        try:
-            workbook = load_workbook(handle, read_only=read_only, data_only=True)
-        except Exception as error:  # zipfile, XML and openpyxl's own errors alike
-            raise UnreadableFile(
-                f"not a readable Excel workbook ({type(error).__name__}: {error})"
-            ) from None
-        try:
-            yield workbook
-        except _DAMAGED_PART as error:  # read-only sheets are parsed lazily, while iterating
-            raise UnreadableFile(
-                f"damaged Excel workbook ({type(error).__name__}: {error})"
-            ) from None
-        finally:
-            workbook.close()
-
-
-def first_sheet(workbook: Any) -> Any:
-    """The first sheet in tab order; the active sheet is wherever the user last clicked."""
-    if not workbook.worksheets:
-        raise UnreadableFile("the workbook has no worksheet")
-    return workbook.worksheets[0]
 
 
 def cell_text(value: object) -> str:
@@ -90,22 +47,6 @@ def cell_text(value: object) -> str:
         # A YYYYMM cell Excel took for a date still names the month.
         return f"{value.year:04d}{value.month:02d}"
     return str(value).strip()
-
-
-def sheet_rows(sheet: Any, limit: int | None = None) -> Iterator[tuple[int, list[Any]]]:
-    """(Excel row number, cell values) from row 1; blank rows are yielded too, so the numbers
-    stay those the user sees in Excel."""
-    rows = sheet.iter_rows(min_row=1, min_col=1, max_row=limit, values_only=True)
-    for row_number, values in enumerate(rows, start=1):
-        yield row_number, list(values)
-
-
-def head_rows(path: Path, limit: int) -> list[list[Any]]:
-    """The first rows of the first sheet, for telling layouts apart without reading it all."""
-    with open_workbook(path, read_only=True) as workbook:
-        sheet = first_sheet(workbook)
-        sheet.reset_dimensions()  # some writers record a wrong used range
-        return [values for _, values in sheet_rows(sheet, limit)]
 
 
 def _query_header_row(rows: Sequence[Sequence[Any]]) -> int | None:
@@ -183,8 +124,6 @@ def _fit(cells: list[str], width: int) -> list[str]:
 
 
 def _not_a_query_sheet(path: Path, rows: list[list[Any]]) -> UnreadableFile:
-    from orchestration.extract.gacc.preliminary_table import find_header_in_rows  # avoids a cycle
-
     if find_header_in_rows([[cell_text(v) for v in values] for values in rows]) is not None:
         return UnreadableFile(
             "this workbook is a GACC preliminary commodity table, not a query-platform "

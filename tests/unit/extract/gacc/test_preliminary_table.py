@@ -4,14 +4,16 @@ import duckdb
 import pytest
 
 from orchestration.extract.contract import UnreadableFile
-from orchestration.extract.gacc.preliminary_table import (
+from orchestration.extract.gacc.preliminary_html import (
     GACC_PRELIMINARY_HTML,
-    GACC_PRELIMINARY_XLSX,
     confirms_html,
-    confirms_xlsx,
     read_html,
-    read_xlsx,
     recognizes_html,
+)
+from orchestration.extract.gacc.preliminary_xlsx import (
+    GACC_PRELIMINARY_XLSX,
+    confirms_xlsx,
+    read_xlsx,
 )
 from orchestration.landing.store import land_kinds
 from tests.fixtures.gacc_files import FULL_HEADER, write_gacc_file

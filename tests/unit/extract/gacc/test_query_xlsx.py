@@ -9,11 +9,8 @@ from orchestration import settings
 from orchestration.extract.contract import FileKind, UnreadableFile
 from orchestration.extract.files import read_head
 from orchestration.extract.gacc import query_csv as gacc_query
-from orchestration.extract.gacc.preliminary_table import (
-    GACC_PRELIMINARY_HTML,
-    GACC_PRELIMINARY_XLSX,
-    confirms_xlsx,
-)
+from orchestration.extract.gacc.preliminary_html import GACC_PRELIMINARY_HTML
+from orchestration.extract.gacc.preliminary_xlsx import GACC_PRELIMINARY_XLSX, confirms_xlsx
 from orchestration.extract.gacc.query_csv import GACC_QUERY_CSV
 from orchestration.extract.gacc.query_xlsx import (
     GACC_QUERY_XLSX,
