@@ -14,6 +14,7 @@ import json
 import os
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -27,7 +28,7 @@ from dagster import (
 )
 
 from orchestration import settings
-from orchestration.comtrade.client import ComtradeResponse, RequestRecord
+from orchestration.comtrade.client import ComtradeClient, ComtradeResponse, RequestRecord
 from orchestration.comtrade.resource import ComtradeResource
 from orchestration.resources import Warehouse
 from orchestration.table_metadata import schema_from_ddl
@@ -168,6 +169,73 @@ def record_requests(
     )
 
 
+@dataclass
+class PulledResponses:
+    """What a month's pull has saved so far (kept when a call fails half-way, for the log)."""
+
+    files: dict[int, str] = field(default_factory=dict)  # id(request record) -> saved file
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    records: int = 0
+    empty: int = 0
+
+
+def pull_month(
+    context: AssetExecutionContext,
+    client: ComtradeClient,
+    codes: Sequence[str],
+    period: str,
+    out_dir: Path,
+    codes_per_request: int,
+    pulled: PulledResponses,
+) -> None:
+    """Every flow's responses for the month, each saved under out_dir (see write_response)."""
+    landing_root = settings.landing_dir()
+    for prefix, flow, reporter, partner in PULLS:
+        for chunk in chunks(codes, codes_per_request):
+            for response in client.get_split(
+                period=period,
+                cmd_codes=chunk,
+                flow_code=flow,
+                reporter_code=reporter,
+                partner_code=partner,
+            ):
+                request = response.request
+                context.log.info(
+                    f"{request.url}: status {request.status}, {request.records} records, "
+                    f"{request.attempts} attempt(s), {request.elapsed_s:.2f} s"
+                )
+                if not response.records:
+                    # Months China has not reported yet come back empty: nothing to land,
+                    # and an empty file would only be reported as unrecognized.
+                    pulled.empty += 1
+                    continue
+                cmd_codes = request.params["cmdCode"].split(",")
+                path = out_dir / response_file_name(prefix, cmd_codes)
+                relative = path.relative_to(landing_root).as_posix()
+                pulled.files[id(request)] = relative
+                pulled.records += len(response.records)
+                changed = write_response(path, response)
+                (pulled.written if changed else pulled.unchanged).append(relative)
+
+
+def request_log_markdown(history: Sequence[RequestRecord], files: dict[int, str]):
+    """The request log as the asset's preview: a row per response, a dozen or so a month."""
+    log = pd.DataFrame(
+        [
+            {
+                "url": r.url,
+                "status": r.status,
+                "attempts": r.attempts,
+                "records": r.records,
+                "file": files.get(id(r), ""),
+            }
+            for r in history
+        ]
+    )
+    return MetadataValue.md(log.astype(str).to_markdown(index=False))
+
+
 @asset(
     partitions_def=COMTRADE_MONTHS,
     group_name="comtrade",
@@ -197,56 +265,17 @@ def comtrade_api_responses(
         f"{client.calls_left} of {client.daily_call_budget} calls left today"
     )
 
-    files: dict[int, str] = {}
-    written: list[str] = []
-    unchanged: list[str] = []
-    records = empty = 0
+    pulled = PulledResponses()
     try:
-        for prefix, flow, reporter, partner in PULLS:
-            for chunk in chunks(codes, comtrade.codes_per_request):
-                for response in client.get_split(
-                    period=period,
-                    cmd_codes=chunk,
-                    flow_code=flow,
-                    reporter_code=reporter,
-                    partner_code=partner,
-                ):
-                    request = response.request
-                    context.log.info(
-                        f"{request.url}: status {request.status}, {request.records} records, "
-                        f"{request.attempts} attempt(s), {request.elapsed_s:.2f} s"
-                    )
-                    if not response.records:
-                        # Months China has not reported yet come back empty: nothing to land,
-                        # and an empty file would only be reported as unrecognized.
-                        empty += 1
-                        continue
-                    cmd_codes = request.params["cmdCode"].split(",")
-                    path = out_dir / response_file_name(prefix, cmd_codes)
-                    relative = path.relative_to(landing_root).as_posix()
-                    files[id(request)] = relative
-                    records += len(response.records)
-                    (written if write_response(path, response) else unchanged).append(relative)
+        pull_month(context, client, codes, period, out_dir, comtrade.codes_per_request, pulled)
     finally:
         # Failed calls are logged too: they count against the budget and explain the failure.
         with warehouse.connect() as conn:
             conn.execute(REQUESTS_DDL)
-            record_requests(conn, month, client.history, files)
+            record_requests(conn, month, client.history, pulled.files)
 
-    log = pd.DataFrame(
-        [
-            {
-                "url": r.url,
-                "status": r.status,
-                "attempts": r.attempts,
-                "records": r.records,
-                "file": files.get(id(r), ""),
-            }
-            for r in client.history
-        ]
-    )
-    if records:
-        month_status = f"landed: {records} records in {len(files)} response(s)"
+    if pulled.records:
+        month_status = f"landed: {pulled.records} records in {len(pulled.files)} response(s)"
     else:
         # The partition still materializes (the pull ran); this says the month is a gap, and
         # freshness_comtrade on mart_source_freshness says whether it is late or not yet due.
@@ -260,13 +289,13 @@ def comtrade_api_responses(
             "endpoint": endpoint,
             "hs6_codes": len(codes),
             "requests": len(client.history),
-            "records": records,
-            "empty_responses": empty,
-            "files_written": len(written),
-            "files_unchanged": len(unchanged),
+            "records": pulled.records,
+            "empty_responses": pulled.empty,
+            "files_written": len(pulled.written),
+            "files_unchanged": len(pulled.unchanged),
             "calls_today": spent_before + client.calls_made,
             "landing_dir": str(out_dir),
             # The request log is the asset's preview: a row per response, a dozen or so a month.
-            "preview": MetadataValue.md(log.astype(str).to_markdown(index=False)),
+            "preview": request_log_markdown(client.history, pulled.files),
         }
     )

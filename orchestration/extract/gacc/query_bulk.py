@@ -324,6 +324,40 @@ def _ensure_bounds_table(conn: duckdb.DuckDBPyConnection) -> None:
             conn.executemany(f"insert into {BOUNDS_TABLE} values (?, ?, ?)", rows)
 
 
+def _in_doubt_sql(header: QueryHeader) -> str:
+    """Whether a line of `bounded` (see _check_sql) is in doubt, as one SQL expression."""
+    empties = ", ".join(f"'{text}'" for text in EMPTY_NUMBER)
+    usd = "true" if header.currency == "USD" else "false"
+    this_month = dt.date.today().replace(day=1).isoformat()
+    return f"""
+                regexp_matches(text_cells, '{ODD_SPACE_AT_A_CELL_END}')
+                or not month_shape_ok
+                or month_number not between 1 and 12
+                or year_number < {EARLIEST_YEAR}
+                or make_date(year_number, least(greatest(month_number, 1), 12), 1)
+                    > date '{this_month}'
+                or not regexp_matches(code, '^[0-9]{{8}}([0-9]{{2}})?$')
+                or partner_name = ''
+                or not regexp_matches(quantity_1_clean, '{PLAIN_DECIMAL}')
+                or not (quantity_2_clean in ({empties})
+                    or regexp_matches(quantity_2_clean, '{PLAIN_DECIMAL}'))
+                or not (value_clean in ({empties})
+                    or regexp_matches(value_clean, '{PLAIN_DECIMAL}'))
+                or tonnes_per_unit is null
+                or coalesce(
+                    {usd}
+                    and value_clean not in ({empties})
+                    and cast(quantity_1_clean as double) > 0
+                    and bound_low is not null
+                    -- as plausibility.implausible_unit_value computes it, operation by operation
+                    and (cast(value_clean as double) / (cast(quantity_1_clean as double)
+                        * tonnes_per_unit * 1000))
+                        not between bound_low and bound_high,
+                    true
+                )
+    """
+
+
 def _check_sql(header: QueryHeader) -> str:
     """Lines, lines in doubt and distinct line keys of each file, in one pass over them all.
 
@@ -335,9 +369,6 @@ def _check_sql(header: QueryHeader) -> str:
     ends in a space Python's strip() would remove and DuckDB's trim() keeps. (A blank line has
     no partner, so it is in doubt too.)
     """
-    empties = ", ".join(f"'{text}'" for text in EMPTY_NUMBER)
-    usd = "true" if header.currency == "USD" else "false"
-    this_month = dt.date.today().replace(day=1).isoformat()
     month_shape = "'^[0-9]{4}-?[0-9]{2}$'"
     return f"""
         with lines as ({_clean_columns_sql(header)}),
@@ -368,31 +399,7 @@ def _check_sql(header: QueryHeader) -> str:
         judged as (
             select
                 *,
-                regexp_matches(text_cells, '{ODD_SPACE_AT_A_CELL_END}')
-                or not month_shape_ok
-                or month_number not between 1 and 12
-                or year_number < {EARLIEST_YEAR}
-                or make_date(year_number, least(greatest(month_number, 1), 12), 1)
-                    > date '{this_month}'
-                or not regexp_matches(code, '^[0-9]{{8}}([0-9]{{2}})?$')
-                or partner_name = ''
-                or not regexp_matches(quantity_1_clean, '{PLAIN_DECIMAL}')
-                or not (quantity_2_clean in ({empties})
-                    or regexp_matches(quantity_2_clean, '{PLAIN_DECIMAL}'))
-                or not (value_clean in ({empties})
-                    or regexp_matches(value_clean, '{PLAIN_DECIMAL}'))
-                or tonnes_per_unit is null
-                or coalesce(
-                    {usd}
-                    and value_clean not in ({empties})
-                    and cast(quantity_1_clean as double) > 0
-                    and bound_low is not null
-                    -- as plausibility.implausible_unit_value computes it, operation by operation
-                    and (cast(value_clean as double) / (cast(quantity_1_clean as double)
-                        * tonnes_per_unit * 1000))
-                        not between bound_low and bound_high,
-                    true
-                ) as in_doubt
+                {_in_doubt_sql(header)} as in_doubt
             from bounded
         )
         select
