@@ -12,6 +12,21 @@ import pytest
 from orchestration import settings
 
 EMBEDDED_LANDING = settings.PROJECT_ROOT / "data" / "landing"
+TESTS = Path(__file__).resolve().parent
+# Tests whose timing must not be skewed by tests beside them: kills spread over a clean run's
+# duration, and a browser waiting on a webserver. `make test` runs them alone, after the rest.
+SERIAL_FOLDERS = ("end_to_end", "browser")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark serial tests, and keep each module on one xdist worker (--dist loadgroup), so a
+    module-scoped fixture (a pipeline run of its own) is built once; the session-scoped
+    pipeline_run is built once per worker that needs it."""
+    for item in items:
+        folder = Path(str(item.fspath)).resolve().relative_to(TESTS).parts[0]
+        if folder in SERIAL_FOLDERS:
+            item.add_marker(pytest.mark.serial)
+        item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 @dataclass(frozen=True)
