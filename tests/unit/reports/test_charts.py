@@ -2,257 +2,41 @@
 and HTML files in temp folders. Every figure and event here was invented for the tests (the
 real series are charted in tests/integration/test_charts.py)."""
 
-import base64
-import dataclasses
 import datetime as dt
 import io
 import math
-import os
-import re
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
 from PIL import Image
 
-from orchestration import settings
 from orchestration.reports.data import (
-    ChartInputs,
     group_chart,
-    group_series,
     series_chart,
     top_partners,
 )
 from orchestration.reports.drawing import render
 from orchestration.reports.events import cluster_by_month, event_markers
 from orchestration.reports.model import (
-    FIGURE_TABLES,
-    GROUP_CHART_SUFFIX,
-    NO_FIGURES_MESSAGE,
-    ChartInputError,
     PeriodSpec,
-    file_stem,
 )
-from orchestration.reports.page import report_html, write_report
 from orchestration.reports.period_bars import place_periods
-from orchestration.reports.report import build_report
-
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-JAN, FEB, MAR, APR = (dt.date(2025, month, 1) for month in (1, 2, 3, 4))
-
-# dim_series: id -> (name, product group, chart unit, part of, caveat).
-SERIES = {
-    "re_total": ("Rare earths (test total)", "rare_earths", "t", None, "Make-up unknown"),
-    "dysprosium": ("Dysprosium products", "rare_earths", "kg", "re_total", None),
-    "gallium": ("Gallium", "gallium_germanium", "kg", None, "Not HS 811292"),
-    "germanium": ("Germanium", "gallium_germanium", "kg", None, None),
-    "magnets": ("Magnets", "rare_earth_magnets", "t", None, None),
-    "tungsten_apt": ("Ammonium paratungstate", "tungsten", "t", None, None),
-}
-
-
-def series_info() -> pd.DataFrame:
-    rows = [
-        {
-            "series_id": sid,
-            "series_name": name,
-            "product_group": group,
-            "flow": "export",
-            "series_kind": "customs",
-            "chart_unit": unit,
-            "part_of_series_id": part_of,
-            "caveat": caveat,
-        }
-        for sid, (name, group, unit, part_of, caveat) in SERIES.items()
-    ]
-    # A press aggregate of the same group: never charted as a customs series.
-    rows.append({**rows[2], "series_id": "ga_ge_press", "series_kind": "press_aggregate"})
-    return pd.DataFrame.from_records(rows)
-
-
-def mart(rows: list[tuple]) -> pd.DataFrame:
-    """(month, series, partner, tonnes[, months_covered[, measures_in_force[, regime]]])."""
-    records = []
-    for month, sid, partner, tonnes, *rest in rows:
-        records.append(
-            {
-                "period_month": pd.Timestamp(month),
-                "product_group": SERIES[sid][1],
-                "series_id": sid,
-                "partner_iso3": partner,
-                "quantity_t": tonnes,
-                "months_covered": rest[0] if len(rest) > 0 else 1,
-                "product_codes": "test_code" if tonnes is not None else None,
-                "measures_in_force": rest[1] if len(rest) > 1 else [],
-                "policy_regime": rest[2] if len(rest) > 2 else "no_controls",
-            }
-        )
-    return pd.DataFrame.from_records(records, columns=MART_COLUMNS)
-
-
-MART_COLUMNS = (
-    "period_month",
-    "product_group",
-    "series_id",
-    "partner_iso3",
-    "quantity_t",
-    "months_covered",
-    "product_codes",
-    "measures_in_force",
-    "policy_regime",
+from tests.unit.reports.chart_inputs import (
+    APR,
+    EVENTS,
+    FEB,
+    JAN,
+    JAPAN_LISTING,
+    MAR,
+    PARTNERS,
+    PNG_MAGIC,
+    RARE_EARTHS,
+    event_row,
+    events_frame,
+    info,
+    inputs,
+    mart,
 )
-
-
-def figures(rows: list[tuple] = ()) -> pd.DataFrame:
-    """(series, partner, first month, last month, tonnes[, period_kind[, is_selected]])."""
-    records = []
-    for sid, partner, first, last, tonnes, *rest in rows:
-        first, last = pd.Timestamp(first), pd.Timestamp(last)
-        records.append(
-            {
-                "series_id": sid,
-                "product_group": SERIES[sid][1],
-                "flow": "export",
-                "series_kind": "customs",
-                "partner_iso3": partner,
-                "period_start_month": first,
-                "period_end_month": last,
-                "months_covered": (last.year - first.year) * 12 + last.month - first.month + 1,
-                "period_kind": rest[0] if rest else "year",
-                "quantity_t": tonnes,
-                "is_selected": rest[1] if len(rest) > 1 else True,
-            }
-        )
-    return pd.DataFrame.from_records(records, columns=FIGURE_COLUMNS)
-
-
-FIGURE_COLUMNS = (
-    "series_id",
-    "product_group",
-    "flow",
-    "series_kind",
-    "partner_iso3",
-    "period_start_month",
-    "period_end_month",
-    "months_covered",
-    "period_kind",
-    "quantity_t",
-    "is_selected",
-)
-
-
-def event_row(event_id: str, groups: list[str], **dates_and_fields) -> dict:
-    row = {
-        "event_id": event_id,
-        "announced_date": None,
-        "effective_date": None,
-        "suspended_date": None,
-        "suspension_end_date": None,
-        "lifted_date": None,
-        "status_unknown_from": None,
-        "issuer": "MOFCOM",
-        "announcement_no": None,
-        "event_type": "export_control",
-        "is_measure": True,
-        "product_groups": groups,
-        "targets": ["ALL"],
-        "is_verified": True,
-    }
-    row.update(dates_and_fields)
-    for column in (
-        "announced_date",
-        "effective_date",
-        "suspended_date",
-        "suspension_end_date",
-        "lifted_date",
-        "status_unknown_from",
-    ):
-        row[column] = pd.Timestamp(row[column]) if row[column] else pd.NaT
-    return row
-
-
-def events_frame(*rows: dict) -> pd.DataFrame:
-    return pd.DataFrame.from_records(list(rows))
-
-
-PARTNERS = pd.DataFrame.from_records(
-    [
-        {"partner_iso3": "WLD", "partner_name": "World", "partner_type": "world"},
-        {"partner_iso3": "EUU", "partner_name": "European Union", "partner_type": "group"},
-        {"partner_iso3": "USA", "partner_name": "United States", "partner_type": "country"},
-        {"partner_iso3": "DEU", "partner_name": "Germany", "partner_type": "country"},
-        {"partner_iso3": "JPN", "partner_name": "Japan", "partner_type": "country"},
-    ]
-)
-
-# Six months of an invented rare-earth total, with a gap in March.
-RARE_EARTHS = mart(
-    [
-        ("2025-01-01", "re_total", "WLD", 5000.0, 1, ["old_ban"], "regulated"),
-        ("2025-02-01", "re_total", "WLD", 5200.0, 1, ["old_ban"], "regulated"),
-        ("2025-03-01", "re_total", "WLD", None, 1, ["old_ban"], "regulated"),
-        ("2025-04-01", "re_total", "WLD", 4100.0, 1, ["old_ban", "test_no_7"], "regulated"),
-        ("2025-05-01", "re_total", "WLD", 4300.0, 1, ["old_ban", "test_no_7"], "regulated"),
-        ("2025-06-01", "re_total", "WLD", 4700.0, 1, ["old_ban", "test_no_7"], "regulated"),
-    ]
-)
-EVENTS = events_frame(
-    event_row(
-        "old_ban",
-        ["rare_earths"],
-        announced_date="2023-12-01",
-        effective_date="2023-12-01",
-        issuer="MOST",
-        event_type="technology_ban",
-    ),  # fmt: skip
-    event_row(
-        "test_no_7",
-        ["rare_earths"],
-        announced_date="2025-03-10",
-        effective_date="2025-04-01",
-        announcement_no="7",
-    ),  # fmt: skip
-    # Suspended before its effective date: it never came into force.
-    event_row(
-        "test_no_8",
-        ["rare_earths"],
-        announced_date="2025-05-02",
-        effective_date="2025-06-15",
-        suspended_date="2025-06-01",
-        suspension_end_date="2026-06-01",
-        announcement_no="8",
-    ),  # fmt: skip
-    # Another product group: must not appear on a rare-earth chart.
-    event_row(
-        "test_antimony",
-        ["antimony"],
-        announced_date="2025-02-01",
-        effective_date="2025-02-01",
-        announcement_no="99",
-    ),  # fmt: skip
-)
-# A listing of Japanese entities: no product group (so every group), aimed at Japan only.
-JAPAN_LISTING = event_row(
-    "test_listing_jpn",
-    [],
-    announced_date="2025-02-10",
-    effective_date="2025-02-10",
-    announcement_no="3",
-    event_type="entity_listing",
-    targets=["JPN"],
-)
-
-
-def inputs(series=RARE_EARTHS, events=EVENTS, figure_rows=(), partners=PARTNERS) -> ChartInputs:
-    return ChartInputs(series, figures(figure_rows), series_info(), events, partners)
-
-
-def info(series_id: str):
-    """The series as the charts know it (dim_series read by the chart code)."""
-    group = SERIES[series_id][1]
-    (found,) = [s for s in group_series(inputs(), group) if s.series_id == series_id]
-    return found
 
 
 def test_group_chart_is_a_png_of_the_stated_size_with_every_event_step_labelled():
@@ -488,152 +272,3 @@ def test_series_chart_shows_the_largest_countries_and_a_partner_group_only_if_al
     only_eu = mart([("2025-01-01", "magnets", "EUU", 900.0), ("2025-02-01", "magnets", "EUU", 0)])
     chart = render(series_chart(inputs(only_eu), info("magnets")))
     assert [line.label for line in chart.lines] == ["European Union (EUU)"]
-
-
-def test_a_group_without_figures_gets_the_documented_message_instead_of_a_picture(tmp_path):
-    report = build_report(inputs(), product_groups=["rare_earths", "silver"])
-    silver = next(s for s in report.sections if s.product_group == "silver")
-    expected = NO_FIGURES_MESSAGE.format(subject="silver", table=FIGURE_TABLES)
-    assert [(c.png, c.empty_message) for c in silver.charts] == [(None, expected)]
-    # Rare earths: a group chart, the total's chart, and the dysprosium series (no figures
-    # in this test) said to have none.
-    rare_earths = report.sections[0]
-    assert [c.name for c in rare_earths.charts if c.png] == [
-        "rare_earths_policy_timeline",
-        "re_total_series_timeline",
-    ]
-    dysprosium = NO_FIGURES_MESSAGE.format(subject="Dysprosium products", table=FIGURE_TABLES)
-    assert report.empty_messages == [dysprosium, expected]
-
-    files = write_report(report, tmp_path, "report.html")
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "rare_earths_policy_timeline.png",
-        "re_total_series_timeline.png",
-        "report.html",
-    ]
-    assert expected in files["report"].read_text(encoding="utf-8")
-
-
-def test_an_empty_mart_gives_a_report_of_messages_not_a_crash(tmp_path):
-    report = build_report(inputs(RARE_EARTHS.iloc[0:0]), product_groups=["rare_earths"])
-    assert report.charts == []
-    assert report.empty_messages == [
-        NO_FIGURES_MESSAGE.format(subject="rare earths", table=FIGURE_TABLES)
-    ]
-    files = write_report(report, tmp_path, "report.html")
-    assert list(files) == ["report"]
-
-
-@pytest.mark.parametrize(
-    ("frame", "column"),
-    [
-        ("series", "quantity_t"),
-        ("series", "series_id"),
-        ("figures", "period_start_month"),
-        ("series_info", "chart_unit"),
-        ("events", "status_unknown_from"),
-        ("partners", "partner_type"),
-    ],
-)
-def test_a_mart_missing_a_column_fails_with_the_table_and_column_named(frame, column):
-    complete = inputs()
-    broken = dataclasses.replace(
-        complete, **{frame: getattr(complete, frame).drop(columns=[column])}
-    )
-    with pytest.raises(ChartInputError, match=rf"marts\.\w+ has no column\(s\) {column}"):
-        build_report(broken)
-
-
-def test_html_report_is_self_contained_escapes_names_and_shows_each_caveat():
-    hostile = PARTNERS.copy()
-    hostile.loc[hostile["partner_iso3"] == "USA", "partner_name"] = "<script>alert(1)</script>"
-    events = EVENTS.copy()
-    events.loc[events["event_id"] == "test_no_7", "issuer"] = '<img src="https://example.com/x">'
-    events.loc[events["event_id"] == "test_no_8", "announcement_no"] = "<script>alert(1)</script>"
-    series = pd.concat(
-        [RARE_EARTHS, mart([("2025-02-01", "re_total", "USA", 80.0)])], ignore_index=True
-    )
-    report = build_report(
-        ChartInputs(series, figures(), series_info(), events, hostile),
-        product_groups=["rare_earths"],
-    )
-    page = report_html(report)
-
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # shown as text, never run
-    assert "<script" not in page.lower()
-    links = re.findall(r'(?:src|href)\s*=\s*"([^"]*)"', page)
-    assert not [link for link in links if re.match(r"\s*(https?:)?//", link)]
-    sources = re.findall(r'<img[^>]*\bsrc="([^"]*)"', page)
-    assert len(sources) == len(report.charts) == 2  # the group, then the series
-    for source, chart in zip(sources, report.charts, strict=True):
-        assert source.startswith("data:image/png;base64,")
-        assert base64.b64decode(source.split(",", 1)[1]) == chart.png
-    assert "Caveat: Make-up unknown" in page  # under the series chart
-    assert all(href.startswith("#") for href in re.findall(r'href="([^"]*)"', page))
-    assert not re.search(r"<link|@import|url\(", page)
-
-
-def test_writing_replaces_charts_the_data_no_longer_support_and_leaves_other_files(tmp_path):
-    (tmp_path / "silver_policy_timeline.png").write_bytes(PNG_MAGIC)  # from an earlier run
-    (tmp_path / "rare_earths_top_partners.png").write_bytes(PNG_MAGIC)  # an older layout
-    (tmp_path / "notes.txt").write_text("an analyst's file")
-    (tmp_path / ".report.html.4242.tmp").write_text("<html>half")  # a killed run's leftover
-    report = build_report(inputs(), product_groups=["rare_earths"])
-    write_report(report, tmp_path, "report.html")
-    names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == [
-        "notes.txt",
-        "rare_earths_policy_timeline.png",
-        "re_total_series_timeline.png",
-        "report.html",
-    ]
-
-
-def test_names_from_the_data_cannot_name_a_file_outside_the_folder():
-    stem = file_stem("../../etc/Passwd x", GROUP_CHART_SUFFIX)
-    assert "/" not in stem and ".." not in stem
-    assert stem == "etc_passwd_x_policy_timeline"
-
-
-def test_importing_the_definitions_does_not_import_matplotlib():
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys; import orchestration.definitions; print('matplotlib' in sys.modules)",
-        ],
-        cwd=settings.PROJECT_ROOT,
-        env={k: v for k, v in os.environ.items() if k != "DAGSTER_IS_DEV_CLI"},
-        capture_output=True,
-        text=True,
-    )
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    assert completed.stdout.strip().splitlines()[-1] == "False"
-
-
-def test_the_charts_asset_reads_the_dbt_marts_and_runs_in_refresh_all():
-    from dagster import AssetKey
-
-    from orchestration.definitions import defs
-    from orchestration.transform.assets import build_dbt_models
-
-    ree_dbt_models = build_dbt_models()
-
-    key = AssetKey(["reports", "policy_timelines"])
-    node = defs.resolve_asset_graph().get(key)
-    assert node.group_name == "reports"
-    assert {"python", "matplotlib"} <= set(node.kinds)
-    assert node.owners == ["team:ree-tracker"]
-    assert node.parent_keys == {
-        AssetKey(["marts", name])
-        for name in (
-            "mart_policy_annotated_series",
-            "fct_reported_figures",
-            "dim_series",
-            "dim_policy_event",
-            "dim_partner",
-            "dim_product",
-        )
-    }
-    assert node.parent_keys <= set(ree_dbt_models.keys)  # real dbt keys, not strays
-    assert key in defs.resolve_job_def("refresh_all").asset_layer.selected_asset_keys
