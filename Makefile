@@ -40,8 +40,9 @@ run: $(INSTALLED) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/ree-tracker run
 
 ## test: lint, `dg check defs`, then every test (pytest runs dbt build and the GE suites on
-## temp warehouses): on both cores (pytest-xdist; the shared pipeline run is built once per
-## worker), then the kill and browser tests alone, since their timing must not be skewed
+## temp warehouses): on both cores (pytest-xdist; tests/conftest.py keeps the readers of the
+## shared pipeline run on one worker, so it is built once), then the kill and browser tests
+## alone, since their timing must not be skewed
 test: $(INSTALLED) $(MANIFEST) lint defs-check
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not serial"
 	$(BIN)/python -m pytest -m serial

@@ -18,15 +18,18 @@ TESTS = Path(__file__).resolve().parent
 SERIAL_FOLDERS = ("end_to_end", "browser")
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (--dist loadgroup)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark serial tests, and keep each module on one xdist worker (--dist loadgroup), so a
-    module-scoped fixture (a pipeline run of its own) is built once; the session-scoped
-    pipeline_run is built once per worker that needs it."""
+    """Mark the serial tests, and keep tests that share a fixture on one xdist worker: every
+    module that reads the session's pipeline_run in one group (the run is built once), every
+    other module in a group of its own (its module-scoped fixtures are built once)."""
+    sharing = {item.module.__name__ for item in items if "pipeline_run" in item.fixturenames}
     for item in items:
         folder = Path(str(item.fspath)).resolve().relative_to(TESTS).parts[0]
         if folder in SERIAL_FOLDERS:
             item.add_marker(pytest.mark.serial)
-        item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+        module = item.module.__name__
+        item.add_marker(pytest.mark.xdist_group("pipeline_run" if module in sharing else module))
 
 
 @dataclass(frozen=True)

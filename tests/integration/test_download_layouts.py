@@ -63,7 +63,7 @@ def _stage(landing) -> None:
         (landing / twin.name).parent.mkdir(parents=True, exist_ok=True)
         (landing / twin.name).write_bytes(twin.content)
     (landing / "gacc" / "monthly_table_2025_06.html").write_text(two_line_table_html())
-    (landing / "comtrade").mkdir()
+    (landing / "comtrade").mkdir(exist_ok=True)  # the embedded default has one
     (landing / "comtrade" / "annual_2024.json").write_text(
         json.dumps({"count": 2, "data": _annual_records()})
     )
