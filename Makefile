@@ -11,7 +11,7 @@ DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -type
 
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: install run test lint format dev manifest docs bench clean
+.PHONY: install run test test-fast defs-check lint format dev manifest docs bench clean
 
 install: $(INSTALLED)
 
@@ -39,9 +39,21 @@ manifest: $(MANIFEST)
 run: $(INSTALLED) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/ree-tracker run
 
-## test: lint, then every test (pytest runs dbt build and the GE suites on temp warehouses)
-test: $(INSTALLED) $(MANIFEST) lint
-	$(BIN)/python -m pytest
+## test: lint, `dg check defs`, then every test (pytest runs dbt build and the GE suites on
+## temp warehouses): on both cores (pytest-xdist; tests/conftest.py keeps the readers of the
+## shared pipeline run on one worker, so it is built once), then the kill and browser tests
+## alone, since their timing must not be skewed
+test: $(INSTALLED) $(MANIFEST) lint defs-check
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not serial"
+	$(BIN)/python -m pytest -m serial
+
+## test-fast: lint and the unit tests that need no dbt build, for the edit-test loop (< 2 min)
+test-fast: $(INSTALLED) $(MANIFEST) lint
+	$(BIN)/python -m pytest -n 2 tests/unit -m "not slow" -q
+
+## defs-check: Dagster's `dg check defs` loads the code location as the UI does
+defs-check: $(INSTALLED) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
+	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg check defs
 
 lint: $(INSTALLED) $(MANIFEST)
 	$(BIN)/ruff check .
@@ -81,7 +93,7 @@ MONTHS ?= 120
 ## pipeline against DuckDB alone on ROWS generated lines (data/bench/results.json)
 bench: $(INSTALLED) $(MANIFEST)
 	taskset -c 0 $(BIN)/python benchmarks/bench_news_extract.py
-	$(BIN)/python benchmarks/bench_pipeline.py --rows $(ROWS) --months $(MONTHS)
+	$(BIN)/python -m benchmarks.pipeline --rows $(ROWS) --months $(MONTHS)
 
 clean:
 	rm -rf dbt_project/target dbt_project/logs .lint.duckdb

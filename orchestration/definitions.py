@@ -1,42 +1,11 @@
-"""Assembles the domains' definitions; nothing else happens here."""
+"""The code location: every module of orchestration/defs/ loaded and merged, nothing else.
 
-from dagster import Definitions
+Building it reads the dbt manifest (parsing the project first when there is none), so it
+happens here, when Dagster loads the code location, and never when a module is imported.
+"""
 
-from orchestration.comtrade.assets import (
-    COMTRADE_LANDING_ASSETS,
-    comtrade_api_responses,
-    comtrade_monthly_job,
-    comtrade_resource,
-)
-from orchestration.customs.assets import LANDING_ASSETS
-from orchestration.jobs import (
-    comtrade_release_schedule,
-    landing_folder_sensor,
-    refresh_all_job,
-    release_calendar_schedule,
-)
-from orchestration.news.assets import NEWS_ASSETS
-from orchestration.publish.assets import published_marts
-from orchestration.quality.checks import build_suite_checks
-from orchestration.quality.freshness import build_freshness_checks
-from orchestration.reports.assets import policy_impact, policy_timelines
-from orchestration.resources import Warehouse
-from orchestration.transform.assets import dbt_resource, ree_dbt_models
+from pathlib import Path
 
-defs = Definitions(
-    assets=[
-        *LANDING_ASSETS,
-        *COMTRADE_LANDING_ASSETS,
-        comtrade_api_responses,
-        *NEWS_ASSETS,
-        ree_dbt_models,
-        published_marts,
-        policy_timelines,
-        policy_impact,
-    ],
-    asset_checks=[*build_suite_checks(), *build_freshness_checks()],
-    jobs=[refresh_all_job, comtrade_monthly_job],
-    schedules=[release_calendar_schedule, comtrade_release_schedule],
-    sensors=[landing_folder_sensor],
-    resources={"warehouse": Warehouse(), "dbt": dbt_resource(), "comtrade": comtrade_resource()},
-)
+from dagster import load_from_defs_folder
+
+defs = load_from_defs_folder(path_within_project=Path(__file__).parent)

@@ -120,6 +120,17 @@ def dbt_env() -> dict[str, str]:
     }
 
 
+def seed_path(name: str) -> Path:
+    """A dbt seed by name (e.g. "products"): reference data the Python code reads too, from
+    the one file dbt loads."""
+    return DBT_PROJECT_DIR / "seeds" / f"{name}.csv"
+
+
+def suite_path(name: str) -> Path:
+    """An expectation suite by name (e.g. "fct_monthly_exports"), as the GE checks load it."""
+    return EXPECTATIONS_DIR / f"{name}.json"
+
+
 def dbt_executable() -> Path:
     """The dbt installed beside this interpreter (the project's venv), else `dbt` on PATH."""
     import shutil

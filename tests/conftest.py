@@ -12,6 +12,24 @@ import pytest
 from orchestration import settings
 
 EMBEDDED_LANDING = settings.PROJECT_ROOT / "data" / "landing"
+TESTS = Path(__file__).resolve().parent
+# Tests whose timing must not be skewed by tests beside them: kills spread over a clean run's
+# duration, and a browser waiting on a webserver. `make test` runs them alone, after the rest.
+SERIAL_FOLDERS = ("end_to_end", "browser")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (--dist loadgroup)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the serial tests, and keep tests that share a fixture on one xdist worker: every
+    module that reads the session's pipeline_run in one group (the run is built once), every
+    other module in a group of its own (its module-scoped fixtures are built once)."""
+    sharing = {item.module.__name__ for item in items if "pipeline_run" in item.fixturenames}
+    for item in items:
+        folder = Path(str(item.fspath)).resolve().relative_to(TESTS).parts[0]
+        if folder in SERIAL_FOLDERS:
+            item.add_marker(pytest.mark.serial)
+        module = item.module.__name__
+        item.add_marker(pytest.mark.xdist_group("pipeline_run" if module in sharing else module))
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 {#- Quantities in GACC files come in their first legal unit (query platform) or the unit a
     table prints (English tables); every mart speaks tonnes. The same table as
-    orchestration/customs/units.py, which the readers check units against (a test holds the
+    orchestration/extract/units.py, which the readers check units against (a test holds the
     two equal): ASCII spellings in any case, Chinese ones exactly; 10000t is a scale, ten
     thousand tonnes. Any other unit gives null, never a guess. -#}
 {% macro to_tonnes(quantity, unit) -%}

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 import math
 import os
 import re
@@ -33,8 +32,15 @@ from pathlib import Path
 import numpy as np
 
 from orchestration import settings
-from orchestration.customs.gacc_query import HEADER_TO_COLUMN
-from orchestration.customs.parsing import EARLIEST_YEAR
+from orchestration.bench.synth_names import (
+    CODE_NAMES_ZH,
+    HEADING_NAMES_ZH,
+    PROVINCES,
+    TRADE_MODES,
+)
+from orchestration.extract.gacc.query_csv import HEADER_TO_COLUMN
+from orchestration.extract.parsing import EARLIEST_YEAR
+from orchestration.extract.plausibility import unit_value_bounds
 from orchestration.progress import Progress
 
 DEFAULT_SEED = 20251122
@@ -47,103 +53,6 @@ CHUNK_ROWS = 250_000
 
 # The full query layout, in the order the reader's header map (and the platform) lists it.
 HEADER = ",".join([*HEADER_TO_COLUMN, "美元"])
-
-# GACC statistical trade modes (贸易方式). Not in the project reference: the codes are the last
-# two digits of the customs supervision-mode codes they summarize (0110 一般贸易, 0214 来料加工,
-# 0615 进料对口, 1233 保税仓库货物, ...). The generated data only needs plausible labels.
-TRADE_MODES: tuple[tuple[str, str], ...] = (
-    ("10", "一般贸易"),
-    ("14", "来料加工装配贸易"),
-    ("15", "进料加工贸易"),
-    ("16", "寄售代销贸易"),
-    ("19", "边境小额贸易"),
-    ("33", "保税仓库进出境货物"),
-    ("39", "其他"),
-)
-
-# The 31 provincial-level registration places (注册地) with their administrative division codes.
-PROVINCES: tuple[tuple[str, str], ...] = (
-    ("11", "北京市"),
-    ("12", "天津市"),
-    ("13", "河北省"),
-    ("14", "山西省"),
-    ("15", "内蒙古自治区"),
-    ("21", "辽宁省"),
-    ("22", "吉林省"),
-    ("23", "黑龙江省"),
-    ("31", "上海市"),
-    ("32", "江苏省"),
-    ("33", "浙江省"),
-    ("34", "安徽省"),
-    ("35", "福建省"),
-    ("36", "江西省"),
-    ("37", "山东省"),
-    ("41", "河南省"),
-    ("42", "湖北省"),
-    ("43", "湖南省"),
-    ("44", "广东省"),
-    ("45", "广西壮族自治区"),
-    ("46", "海南省"),
-    ("50", "重庆市"),
-    ("51", "四川省"),
-    ("52", "贵州省"),
-    ("53", "云南省"),
-    ("54", "西藏自治区"),
-    ("61", "陕西省"),
-    ("62", "甘肃省"),
-    ("63", "青海省"),
-    ("64", "宁夏回族自治区"),
-    ("65", "新疆维吾尔自治区"),
-)
-
-# Chinese commodity names (商品名称) for the generated lines: approximate labels, since the
-# products seed names codes in English; a code not listed takes its HS6 heading's name.
-HEADING_NAMES_ZH = {
-    "280530": "稀土金属、钪及钇",
-    "284610": "铈的化合物",
-    "284690": "其他稀土金属、钇或钪的化合物",
-    "850511": "金属制永磁铁",
-    "811292": "未锻轧镓、锗等；粉末",
-    "811299": "镓、锗等的其他制品",
-    "282560": "锗的氧化物及二氧化锆",
-    "261710": "锑矿砂及其精矿",
-    "811010": "未锻轧锑；锑粉末",
-    "811020": "锑废碎料",
-    "811090": "其他锑制品",
-    "282580": "锑的氧化物",
-    "250410": "粉末或粉片天然石墨",
-    "380110": "人造石墨",
-    "380190": "以石墨或其他碳为基本成分的制品",
-    "382499": "其他化学产品及配制品",
-    "681519": "其他石墨或碳制品",
-    "284180": "钨酸盐",
-    "282590": "其他金属氧化物及氢氧化物",
-    "284990": "其他碳化物",
-}
-CODE_NAMES_ZH = {
-    "2805301100": "钕",
-    "2805301200": "镝",
-    "2805301300": "铽",
-    "2805301400": "镧",
-    "2805301510": "铈",
-    "2805301590": "铈",
-    "2805301600": "镨",
-    "2805301700": "钇",
-    "28461010": "氧化铈",
-    "28461020": "氢氧化铈",
-    "28461030": "碳酸铈",
-    "28469011": "氧化钇",
-    "28469012": "氧化镧",
-    "28469013": "氧化钕",
-    "28469014": "氧化铕",
-    "28469015": "氧化镝",
-    "28469016": "氧化铽",
-    "28469017": "氧化镨",
-    "8505111000": "稀土永磁体",
-    "8505119000": "其他金属永磁体",
-    "2841801000": "仲钨酸铵",
-    "2849902000": "碳化钨",
-}
 
 _NATIONAL_CODE = re.compile(r"^\d{8}(\d{2})?$")
 # Unit values stay this far inside the plausible range, so rounding never pushes a line out.
@@ -180,22 +89,11 @@ def _optional_date(text: str) -> dt.date | None:
     return dt.date.fromisoformat(text) if text.strip() else None
 
 
-def unit_value_bounds() -> dict[str, tuple[float, float]]:
-    """The per-group plausible USD/kg range: the same suite meta the reader's check reads."""
-    suite = json.loads(
-        (settings.EXPECTATIONS_DIR / "fct_monthly_exports.json").read_text(encoding="utf-8")
-    )
-    return {
-        group: (float(low), float(high))
-        for group, (low, high) in suite["meta"]["unit_value_bounds_usd_per_kg"].items()
-    }
-
-
 def load_products() -> list[Product]:
     """National (8/10-digit) codes of the products seed whose first unit is kilograms."""
     bounds = unit_value_bounds()
     products = []
-    path = settings.DBT_PROJECT_DIR / "seeds" / "products.csv"
+    path = settings.seed_path("products")
     with path.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             code = row["product_code"]
@@ -219,7 +117,7 @@ def load_products() -> list[Product]:
 
 
 def load_partner_names() -> list[str]:
-    path = settings.DBT_PROJECT_DIR / "seeds" / "partner_names_zh.csv"
+    path = settings.seed_path("partner_names_zh")
     with path.open(encoding="utf-8") as handle:
         return [row["partner_name_zh"] for row in csv.DictReader(handle)]
 

@@ -1,10 +1,10 @@
-"""UN Comtrade assets: monthly API pulls written to the landing folder, and their landing.
+"""The UN Comtrade asset: monthly API pulls written to the landing folder.
 
 The pull never writes raw.comtrade_records itself. It saves each response, byte for byte,
-as a file under REE_LANDING_DIR/comtrade/api/, and the landing asset lands those files like
-any a user drops there: one way in for every record, with the same provenance, quarantine
-and content-hash idempotency. Every call is logged in raw.comtrade_requests, which is also
-what the daily call budget is counted from.
+as a file under REE_LANDING_DIR/comtrade/api/, and raw_comtrade_records (landing/assets.py)
+lands those files like any a user drops there: one way in for every record, with the same
+provenance, quarantine and content-hash idempotency. Every call is logged in
+raw.comtrade_requests, which is also what the daily call budget is counted from.
 """
 
 import csv
@@ -14,39 +14,27 @@ import json
 import os
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 from dagster import (
     AssetExecutionContext,
-    ConfigurableResource,
-    EnvVar,
     MaterializeResult,
     MetadataValue,
     MonthlyPartitionsDefinition,
     asset,
-    define_asset_job,
 )
-from pydantic import Field
 
 from orchestration import settings
-from orchestration.comtrade.client import (
-    DEFAULT_BASE_URL,
-    DEFAULT_DAILY_CALL_BUDGET,
-    ComtradeClient,
-    ComtradeResponse,
-    RequestRecord,
-)
-from orchestration.comtrade.partner_table import COMTRADE_PARTNER_TABLE
-from orchestration.comtrade.readers import COMTRADE_CSV, COMTRADE_JSON
-from orchestration.landing.assets import landing_asset
-from orchestration.preview import schema_from_ddl
+from orchestration.comtrade.client import ComtradeClient, ComtradeResponse, RequestRecord
+from orchestration.comtrade.resource import ComtradeResource
 from orchestration.resources import Warehouse
+from orchestration.table_metadata import schema_from_ddl
 
 CHINA = 156
-API_KEY_ENV = "COMTRADE_API_KEY"
-PRODUCTS_SEED = settings.DBT_PROJECT_DIR / "seeds" / "products.csv"
+PRODUCTS_SEED = settings.seed_path("products")
 REQUESTS_TABLE = "raw.comtrade_requests"
 REQUESTS_DDL = f"""
 create schema if not exists raw;
@@ -86,50 +74,6 @@ PULLS: tuple[tuple[str, str, int | None, int | None], ...] = (
     ("X", "X", CHINA, None),
     ("M", "M", None, CHINA),
 )
-
-
-class ComtradeResource(ConfigurableResource):
-    """Where and how to call UN Comtrade; without a key the public preview endpoint is used."""
-
-    api_key: str | None = Field(
-        default=None,
-        description=f"Subscription key ({API_KEY_ENV}); none uses the no-key preview endpoint.",
-    )
-    base_url: str = Field(default=DEFAULT_BASE_URL, description="API root; tests use a local one.")
-    daily_call_budget: int = Field(
-        default=DEFAULT_DAILY_CALL_BUDGET,
-        description="Most HTTP calls per UTC day, counted from raw.comtrade_requests "
-        "(a free key allows 500).",
-    )
-    codes_per_request: int = Field(
-        default=10,
-        description="HS6 codes asked for in one call; a possibly truncated answer is split.",
-    )
-    max_attempts: int = 5
-    backoff_seconds: float = 2.0
-    max_wait_seconds: float = 300.0
-    timeout_seconds: float = 60.0
-
-    def client(self, calls_already_made: int = 0) -> ComtradeClient:
-        return ComtradeClient(
-            api_key=self.api_key or None,
-            base_url=self.base_url,
-            max_attempts=self.max_attempts,
-            backoff_seconds=self.backoff_seconds,
-            max_wait_seconds=self.max_wait_seconds,
-            timeout_seconds=self.timeout_seconds,
-            daily_call_budget=self.daily_call_budget,
-            calls_already_made=calls_already_made,
-        )
-
-
-def comtrade_resource() -> ComtradeResource:
-    """The resource for the definitions: the key is read by Dagster at run time (EnvVar), and
-    only when the variable is set, so a machine without a key still loads and uses the
-    preview endpoint."""
-    if os.environ.get(API_KEY_ENV):
-        return ComtradeResource(api_key=EnvVar(API_KEY_ENV))
-    return ComtradeResource()
 
 
 def tracked_hs6_codes(seed: Path = PRODUCTS_SEED) -> list[str]:
@@ -225,6 +169,73 @@ def record_requests(
     )
 
 
+@dataclass
+class PulledResponses:
+    """What a month's pull has saved so far (kept when a call fails half-way, for the log)."""
+
+    files: dict[int, str] = field(default_factory=dict)  # id(request record) -> saved file
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    records: int = 0
+    empty: int = 0
+
+
+def pull_month(
+    context: AssetExecutionContext,
+    client: ComtradeClient,
+    codes: Sequence[str],
+    period: str,
+    out_dir: Path,
+    codes_per_request: int,
+    pulled: PulledResponses,
+) -> None:
+    """Every flow's responses for the month, each saved under out_dir (see write_response)."""
+    landing_root = settings.landing_dir()
+    for prefix, flow, reporter, partner in PULLS:
+        for chunk in chunks(codes, codes_per_request):
+            for response in client.get_split(
+                period=period,
+                cmd_codes=chunk,
+                flow_code=flow,
+                reporter_code=reporter,
+                partner_code=partner,
+            ):
+                request = response.request
+                context.log.info(
+                    f"{request.url}: status {request.status}, {request.records} records, "
+                    f"{request.attempts} attempt(s), {request.elapsed_s:.2f} s"
+                )
+                if not response.records:
+                    # Months China has not reported yet come back empty: nothing to land,
+                    # and an empty file would only be reported as unrecognized.
+                    pulled.empty += 1
+                    continue
+                cmd_codes = request.params["cmdCode"].split(",")
+                path = out_dir / response_file_name(prefix, cmd_codes)
+                relative = path.relative_to(landing_root).as_posix()
+                pulled.files[id(request)] = relative
+                pulled.records += len(response.records)
+                changed = write_response(path, response)
+                (pulled.written if changed else pulled.unchanged).append(relative)
+
+
+def request_log_markdown(history: Sequence[RequestRecord], files: dict[int, str]):
+    """The request log as the asset's preview: a row per response, a dozen or so a month."""
+    log = pd.DataFrame(
+        [
+            {
+                "url": r.url,
+                "status": r.status,
+                "attempts": r.attempts,
+                "records": r.records,
+                "file": files.get(id(r), ""),
+            }
+            for r in history
+        ]
+    )
+    return MetadataValue.md(log.astype(str).to_markdown(index=False))
+
+
 @asset(
     partitions_def=COMTRADE_MONTHS,
     group_name="comtrade",
@@ -254,56 +265,17 @@ def comtrade_api_responses(
         f"{client.calls_left} of {client.daily_call_budget} calls left today"
     )
 
-    files: dict[int, str] = {}
-    written: list[str] = []
-    unchanged: list[str] = []
-    records = empty = 0
+    pulled = PulledResponses()
     try:
-        for prefix, flow, reporter, partner in PULLS:
-            for chunk in chunks(codes, comtrade.codes_per_request):
-                for response in client.get_split(
-                    period=period,
-                    cmd_codes=chunk,
-                    flow_code=flow,
-                    reporter_code=reporter,
-                    partner_code=partner,
-                ):
-                    request = response.request
-                    context.log.info(
-                        f"{request.url}: status {request.status}, {request.records} records, "
-                        f"{request.attempts} attempt(s), {request.elapsed_s:.2f} s"
-                    )
-                    if not response.records:
-                        # Months China has not reported yet come back empty: nothing to land,
-                        # and an empty file would only be reported as unrecognized.
-                        empty += 1
-                        continue
-                    cmd_codes = request.params["cmdCode"].split(",")
-                    path = out_dir / response_file_name(prefix, cmd_codes)
-                    relative = path.relative_to(landing_root).as_posix()
-                    files[id(request)] = relative
-                    records += len(response.records)
-                    (written if write_response(path, response) else unchanged).append(relative)
+        pull_month(context, client, codes, period, out_dir, comtrade.codes_per_request, pulled)
     finally:
         # Failed calls are logged too: they count against the budget and explain the failure.
         with warehouse.connect() as conn:
             conn.execute(REQUESTS_DDL)
-            record_requests(conn, month, client.history, files)
+            record_requests(conn, month, client.history, pulled.files)
 
-    log = pd.DataFrame(
-        [
-            {
-                "url": r.url,
-                "status": r.status,
-                "attempts": r.attempts,
-                "records": r.records,
-                "file": files.get(id(r), ""),
-            }
-            for r in client.history
-        ]
-    )
-    if records:
-        month_status = f"landed: {records} records in {len(files)} response(s)"
+    if pulled.records:
+        month_status = f"landed: {pulled.records} records in {len(pulled.files)} response(s)"
     else:
         # The partition still materializes (the pull ran); this says the month is a gap, and
         # freshness_comtrade on mart_source_freshness says whether it is late or not yet due.
@@ -317,33 +289,13 @@ def comtrade_api_responses(
             "endpoint": endpoint,
             "hs6_codes": len(codes),
             "requests": len(client.history),
-            "records": records,
-            "empty_responses": empty,
-            "files_written": len(written),
-            "files_unchanged": len(unchanged),
+            "records": pulled.records,
+            "empty_responses": pulled.empty,
+            "files_written": len(pulled.written),
+            "files_unchanged": len(pulled.unchanged),
             "calls_today": spent_before + client.calls_made,
             "landing_dir": str(out_dir),
             # The request log is the asset's preview: a row per response, a dozen or so a month.
-            "preview": MetadataValue.md(log.astype(str).to_markdown(index=False)),
+            "preview": request_log_markdown(client.history, pulled.files),
         }
     )
-
-
-COMTRADE_KINDS = (COMTRADE_JSON, COMTRADE_CSV, COMTRADE_PARTNER_TABLE)
-raw_comtrade_records = landing_asset(
-    COMTRADE_KINDS,
-    "raw",
-    "UN Comtrade monthly records (API responses, CSV downloads and tables of China's "
-    "exports by partner), landed as reported.",
-)
-
-COMTRADE_LANDING_ASSETS = [raw_comtrade_records]
-COMTRADE_ASSETS = [comtrade_api_responses, *COMTRADE_LANDING_ASSETS]
-
-comtrade_monthly_job = define_asset_job(
-    "comtrade_monthly",
-    # Partitioned by month through its one asset (Dagster 1.13 infers it and deprecates
-    # passing partitions_def here).
-    selection=[comtrade_api_responses],
-    description="Pull one month of UN Comtrade exports and mirror imports into the landing folder.",
-)

@@ -1,1 +1,1 @@
-"""Shared landing mechanics: find files, recognize them by content, land them losslessly."""
+"""Landing: the Dagster raw_* assets and the store that lands files with their provenance."""

@@ -1,18 +1,37 @@
-"""The landing asset: one per raw table, landing every new file of its kinds."""
+"""Every raw_* landing asset: one per raw table, landing every new file of its kinds, and the
+ISO country list rebuilt from pycountry (group `raw`; news articles land in group `news`)."""
 
-from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
+import datetime as dt
+
+import pandas as pd
+import pycountry
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    MaterializeResult,
+    TableColumn,
+    TableSchema,
+    asset,
+)
 
 from orchestration import settings
-from orchestration.landing.contract import FileKind
-from orchestration.landing.kinds import ALL_KINDS
+from orchestration.extract.comtrade import COMTRADE_CSV, COMTRADE_JSON
+from orchestration.extract.comtrade_partner_table import COMTRADE_PARTNER_TABLE
+from orchestration.extract.contract import FileKind
+from orchestration.extract.gacc.preliminary_html import GACC_PRELIMINARY_HTML
+from orchestration.extract.gacc.preliminary_xlsx import GACC_PRELIMINARY_XLSX
+from orchestration.extract.gacc.query_csv import GACC_QUERY_CSV
+from orchestration.extract.gacc.query_xlsx import GACC_QUERY_XLSX
+from orchestration.extract.published_figures import PUBLISHED_FIGURES
+from orchestration.extract.registry import ALL_KINDS
 from orchestration.landing.store import PROVENANCE_DDL, land_kinds, utc_now
-from orchestration.preview import (
+from orchestration.resources import Warehouse
+from orchestration.table_metadata import (
     create_table_ddl,
     descriptions_of,
     schema_from_ddl,
     table_metadata,
 )
-from orchestration.resources import Warehouse
 
 # Warnings beyond this many are summarized: the full list is in quarantine.rejected_rows.
 MAX_LOGGED_REJECTS = 50
@@ -75,3 +94,81 @@ def landing_asset(kinds: tuple[FileKind, ...], group_name: str, description: str
         )
 
     return _land
+
+
+raw_published_figures = landing_asset(
+    (PUBLISHED_FIGURES,),
+    "raw",
+    "Figures transcribed from published reports, landed from the published-figures extract.",
+)
+raw_gacc_query_exports = landing_asset(
+    (GACC_QUERY_CSV, GACC_QUERY_XLSX),
+    "raw",
+    "Lines of GACC online-query exports (CSV in GBK or UTF-8, or Excel), landed as reported.",
+)
+raw_gacc_preliminary_table = landing_asset(
+    (GACC_PRELIMINARY_XLSX, GACC_PRELIMINARY_HTML),
+    "raw",
+    "Lines of GACC's English preliminary table of major export commodities (HTML or Excel).",
+)
+
+ISO_COUNTRIES_SCHEMA = TableSchema(
+    columns=[
+        TableColumn("alpha_2", "varchar", "ISO 3166-1 alpha-2 code."),
+        TableColumn("alpha_3", "varchar", "ISO 3166-1 alpha-3 code: partner_iso3 in the marts."),
+        TableColumn("numeric_code", "varchar", "ISO 3166-1 numeric code, zero-padded text."),
+        TableColumn("name", "varchar", "Common name where pycountry has one, else the name."),
+        TableColumn("official_name", "varchar", "Official name, where pycountry has one."),
+        TableColumn("_loaded_at", "timestamp", "When the table was rebuilt (UTC)."),
+    ]
+)
+
+
+@asset(
+    key=AssetKey(["raw", "iso_countries"]),
+    group_name="raw",
+    kinds={"python", "duckdb"},
+    owners=["team:ree-tracker"],
+    pool=settings.WAREHOUSE_POOL,
+    metadata={"dagster/column_schema": ISO_COUNTRIES_SCHEMA},
+)
+def raw_iso_countries(warehouse: Warehouse) -> MaterializeResult:
+    """ISO 3166-1 countries from the maintained pycountry package, rebuilt on every run."""
+    frame = pd.DataFrame(
+        [
+            {
+                "alpha_2": country.alpha_2,
+                "alpha_3": country.alpha_3,
+                "numeric_code": country.numeric,
+                "name": getattr(country, "common_name", country.name),
+                "official_name": getattr(country, "official_name", None),
+            }
+            for country in pycountry.countries
+        ]
+    )
+    frame["_loaded_at"] = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    with warehouse.connect() as conn:
+        conn.execute("create schema if not exists raw")
+        conn.register("countries_frame", frame)
+        conn.execute("create or replace table raw.iso_countries as select * from countries_frame")
+        conn.unregister("countries_frame")
+        table_md = table_metadata(conn, "raw.iso_countries", descriptions_of(ISO_COUNTRIES_SCHEMA))
+    return MaterializeResult(
+        metadata={**table_md, "pycountry_version": getattr(pycountry, "__version__", "unknown")}
+    )
+
+
+raw_comtrade_records = landing_asset(
+    (COMTRADE_JSON, COMTRADE_CSV, COMTRADE_PARTNER_TABLE),
+    "raw",
+    "UN Comtrade monthly records (API responses, CSV downloads and tables of China's "
+    "exports by partner), landed as reported.",
+)
+
+LANDING_ASSETS = [
+    raw_published_figures,
+    raw_gacc_query_exports,
+    raw_gacc_preliminary_table,
+    raw_comtrade_records,
+    raw_iso_countries,
+]

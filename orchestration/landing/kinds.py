@@ -1,22 +1,4 @@
-"""Every kind of file the landing folder understands, in the order they are tried; a file
-none recognizes is reported. Specific layouts come before the catch-all readers: the GACC
-preliminary HTML page before any HTML article, every article reader last."""
+"""Moved to orchestration/extract/registry.py; this re-export keeps old imports working for one
+release (tests/unit/news/ still imports it here)."""
 
-from orchestration.comtrade.partner_table import COMTRADE_PARTNER_TABLE
-from orchestration.comtrade.readers import COMTRADE_KINDS
-from orchestration.customs.gacc_excel import GACC_QUERY_XLSX
-from orchestration.customs.gacc_preliminary import GACC_PRELIMINARY_HTML, GACC_PRELIMINARY_XLSX
-from orchestration.customs.gacc_query import GACC_QUERY_CSV
-from orchestration.customs.published_figures import PUBLISHED_FIGURES
-from orchestration.news.readers import NEWS_KINDS
-
-ALL_KINDS = (
-    PUBLISHED_FIGURES,
-    GACC_QUERY_CSV,
-    GACC_QUERY_XLSX,
-    GACC_PRELIMINARY_XLSX,
-    GACC_PRELIMINARY_HTML,
-    *COMTRADE_KINDS,
-    COMTRADE_PARTNER_TABLE,
-    *NEWS_KINDS,
-)
+from orchestration.extract.registry import ALL_KINDS  # noqa: F401

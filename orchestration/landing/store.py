@@ -15,14 +15,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from orchestration.landing.contract import (
+from orchestration.extract.contract import (
     BulkBatch,
     FileKind,
     ParsedExtract,
     Provenance,
     UnreadableFile,
 )
-from orchestration.landing.files import iter_landing_files, read_head, sha256_of
+from orchestration.extract.files import iter_landing_files, read_head, sha256_of
 
 PROVENANCE_DDL = """
     _source_file varchar not null,

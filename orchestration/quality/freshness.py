@@ -17,7 +17,7 @@ from dagster import (
 from orchestration import settings
 from orchestration.resources import Warehouse
 
-RULES_SEED = settings.DBT_PROJECT_DIR / "seeds" / "release_rules.csv"
+RULES_SEED = settings.seed_path("release_rules")
 FRESHNESS_MART = AssetKey(["marts", "mart_source_freshness"])
 
 

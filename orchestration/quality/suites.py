@@ -7,17 +7,14 @@ Each suite is a JSON file in expectations/. Besides GE's own fields it carries, 
   suite on a big raw table validates only what the latest landing added: its query filters on
   `_loaded_at >= $landed_since`, the time that landing started.
 GE's SQL data source does not work on DuckDB (stack notes), so batches are pandas frames.
-Great Expectations costs seconds to import, so it is imported only inside `validate`.
+Great Expectations costs seconds to import, so it is imported only inside `validate` (and
+warmed up while dbt runs: ge_prefetch.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
-import multiprocessing
-import sys
-import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -179,30 +176,6 @@ def iter_batch_chunks(
         yield _for_ge(chunk)
         if len(chunk) == 0:
             return
-
-
-def import_in_background() -> None:
-    """Start importing Great Expectations on a daemon thread, for a process with seconds to
-    wait anyway: the import costs about 5 s of CPU, and the GE checks that run later in the
-    same process then find it loaded (a check that comes first waits for the import to end,
-    as any second importer of a module does).
-
-    Not in a child process of Python's multiprocessing: that is how Dagster's multiprocess
-    executor (the UI's default) runs each step, so the checks run in other processes and the
-    import would only take CPU from the dbt build beside it.
-    """
-    if multiprocessing.parent_process() is not None:
-        return
-    if GREAT_EXPECTATIONS not in sys.modules:
-        threading.Thread(
-            target=importlib.import_module,
-            args=(GREAT_EXPECTATIONS,),
-            name=f"import {GREAT_EXPECTATIONS}",
-            daemon=True,
-        ).start()
-
-
-GREAT_EXPECTATIONS = "great_expectations"
 
 
 def validate(frame: pd.DataFrame, spec: SuiteSpec, today: dt.date | None = None) -> SuiteOutcome:

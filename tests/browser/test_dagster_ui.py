@@ -40,7 +40,7 @@ CUSTOMS_PATH = 'key:"raw/gacc_query_exports"+ and +key:"published/ree_tracker"'
 KEY_ASSETS = ["raw/gacc_query_exports", "marts/fct_monthly_exports", "published/ree_tracker"]
 MART = AssetKey(["marts", "fct_monthly_exports"])
 GE_CHECK = "ge_fct_monthly_exports"  # orchestration/quality/checks.py: ge_<suite name>
-# dbt's name for the primary-key test in dbt_project/models/marts/_marts__models.yml
+# dbt's name for the primary-key test in dbt_project/models/marts/_fct_monthly_exports.yml
 DBT_KEY_TEST = (
     "unique_combination_of_columns_fct_monthly_exports_period_month__product_code__partner_iso3"
 )

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from orchestration import settings
-from orchestration.landing.kinds import ALL_KINDS
+from orchestration.extract.registry import ALL_KINDS
 from orchestration.landing.store import land_kinds
 from tests.end_to_end.conftest import pipeline_env
 from tests.fixtures.broken_extracts import CASES, DUPLICATE_NAME

@@ -15,8 +15,7 @@ import pytest
 from dagster import materialize
 
 from orchestration import settings
-from orchestration.comtrade.assets import raw_comtrade_records
-from orchestration.customs.assets import LANDING_ASSETS
+from orchestration.landing.assets import LANDING_ASSETS
 from orchestration.resources import Warehouse
 from orchestration.transform.project import dbt_command
 from tests.conftest import EMBEDDED_LANDING
@@ -42,9 +41,7 @@ def built(tmp_path_factory):
         (root / "landing" / "comtrade" / "unknown_partner.csv").write_text(
             "period_dt,partner_name,hs6,val,qty,uv\n2025-01-01,Atlantis,380110,100.0,50.0,2.0\n"
         )
-        landed = materialize(
-            [*LANDING_ASSETS, raw_comtrade_records], resources={"warehouse": Warehouse()}
-        )
+        landed = materialize(LANDING_ASSETS, resources={"warehouse": Warehouse()})
         assert landed.success
         built = subprocess.run(
             dbt_command(

@@ -16,7 +16,7 @@ import pytest
 from dagster_dbt import DbtCliResource
 
 from orchestration import settings
-from orchestration.transform.assets import PipelineDbtCli, dbt_resource
+from orchestration.transform.dbt_cli import PipelineDbtCli, dbt_resource
 from orchestration.transform.project import dbt_command, dbt_parse_args
 
 pytestmark = pytest.mark.slow
@@ -73,7 +73,9 @@ def test_the_dbt_step_leaves_its_parse_and_its_newest_run_folders(
     from dagster import DagsterInstance, materialize
 
     from orchestration.resources import Warehouse
-    from orchestration.transform.assets import ree_dbt_models
+    from orchestration.transform.assets import build_dbt_models
+
+    ree_dbt_models = build_dbt_models()
 
     # The parse the step starts from was made for another warehouse, as `make bench` or a
     # run with another REE_WAREHOUSE leaves it.

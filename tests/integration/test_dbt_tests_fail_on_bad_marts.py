@@ -7,8 +7,9 @@ import duckdb
 import pytest
 
 from orchestration import settings
-from orchestration.transform.assets import TRANSLATOR, dbt_resource
+from orchestration.transform.dbt_cli import dbt_resource
 from orchestration.transform.project import dbt_command, dbt_project
+from orchestration.transform.translator import TRANSLATOR
 
 pytestmark = pytest.mark.slow
 

@@ -16,8 +16,8 @@ import duckdb
 import pytest
 
 from orchestration import settings
-from orchestration.customs.gacc_query import GACC_QUERY_CSV
-from orchestration.landing.kinds import ALL_KINDS
+from orchestration.extract.gacc.query_csv import GACC_QUERY_CSV
+from orchestration.extract.registry import ALL_KINDS
 from orchestration.landing.store import land_kind
 from orchestration.transform.project import dbt_command
 from tests.fixtures.broken_extracts import gacc, line

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 from dagster import AssetKey, DagsterInstance, materialize
 
-from orchestration.customs.assets import raw_gacc_query_exports
+from orchestration.landing.assets import raw_gacc_query_exports
 from orchestration.quality.checks import build_suite_checks
 from orchestration.resources import Warehouse
 from tests.fixtures.broken_extracts import gacc, line

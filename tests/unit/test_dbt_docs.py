@@ -80,7 +80,7 @@ def test_a_missing_description_or_unit_is_caught(docs, model, column, changes, p
 def test_a_column_added_to_the_yml_without_a_description_is_caught(tmp_path):
     """The same check on a real yml file with one column's description taken out."""
     shutil.copytree(MARTS_MODELS_DIR, tmp_path / "marts")
-    yml = tmp_path / "marts" / "_marts__models.yml"
+    yml = tmp_path / "marts" / "_mart_revisions.yml"
     text = yml.read_text(encoding="utf-8")
     described = "        description: Figure of the first release, tonnes (t).\n"
     assert described in text

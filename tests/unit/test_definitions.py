@@ -9,8 +9,10 @@ from dagster import (
 )
 
 from orchestration import settings
+from orchestration.automation.release_calendar import release_days
+from orchestration.automation.schedules import release_calendar_schedule
+from orchestration.automation.sensors import landing_folder_sensor
 from orchestration.definitions import defs
-from orchestration.jobs import landing_folder_sensor, release_calendar_schedule, release_days
 
 
 def test_definitions_load():
@@ -86,7 +88,7 @@ def test_release_days_include_the_detailed_release_rule():
 def test_comtrade_schedule_asks_for_the_month_its_data_are_expected():
     import datetime as dt
 
-    from orchestration.jobs import comtrade_release_schedule
+    from orchestration.automation.schedules import comtrade_release_schedule
 
     context = build_schedule_context(
         scheduled_execution_time=dt.datetime(2025, 9, 2, 7, 0, tzinfo=dt.UTC),

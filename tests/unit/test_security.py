@@ -5,11 +5,11 @@ import os
 
 import duckdb
 
-from orchestration.customs.gacc_query import GACC_QUERY_CSV
-from orchestration.landing.files import iter_landing_files
-from orchestration.landing.kinds import ALL_KINDS
+from orchestration.extract.files import iter_landing_files
+from orchestration.extract.gacc.query_csv import GACC_QUERY_CSV
+from orchestration.extract.registry import ALL_KINDS
 from orchestration.landing.store import land_kind
-from orchestration.preview import table_preview
+from orchestration.table_metadata import table_preview
 from tests.fixtures.broken_extracts import line
 from tests.fixtures.gacc_files import CLEAN_FULL_ROWS, FULL_HEADER, write_gacc_file
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from orchestration.bench import synth
-from orchestration.customs.gacc_query import LINE_KEY, read, recognizes
+from orchestration.extract.gacc.query_csv import LINE_KEY, read, recognizes
 from tests.fixtures.gacc_files import FULL_HEADER
 
 ROWS, MONTHS = 900, 3

@@ -11,17 +11,14 @@ import duckdb
 import pytest
 from dagster import DagsterInstance, EnvVar, materialize
 
-import orchestration.landing.assets as landing_assets
+from orchestration.automation.jobs import comtrade_monthly_job
 from orchestration.comtrade.assets import (
-    COMTRADE_KINDS,
     COMTRADE_MONTHS,
-    ComtradeResource,
     comtrade_api_responses,
-    comtrade_monthly_job,
-    comtrade_resource,
-    raw_comtrade_records,
     tracked_hs6_codes,
 )
+from orchestration.comtrade.resource import ComtradeResource, comtrade_resource
+from orchestration.landing.assets import raw_comtrade_records
 from orchestration.resources import Warehouse
 from tests.fixtures.comtrade.replay_server import (
     EXPORTS_CSV,
@@ -35,16 +32,6 @@ from tests.fixtures.comtrade.replay_server import (
 
 KEY = "test-key-91b2f4"  # made up; must never reach a file, a table or a log line
 RECORDS = records_of(EXPORTS_JUNE, EXPORTS_JULY, MIRROR_JUNE)
-
-
-@pytest.fixture
-def landing_knows_comtrade(monkeypatch):
-    """Until orchestration/landing/kinds.py lists the Comtrade kinds, the landing asset would
-    report their files as unrecognized; the tests add them the way the wiring will."""
-    if not all(kind in landing_assets.ALL_KINDS for kind in COMTRADE_KINDS):
-        monkeypatch.setattr(
-            landing_assets, "ALL_KINDS", (*COMTRADE_KINDS, *landing_assets.ALL_KINDS)
-        )
 
 
 @pytest.fixture
@@ -146,7 +133,7 @@ def test_a_partition_pull_writes_each_response_and_logs_every_request(
 
 
 def test_pulled_responses_land_once_however_often_the_month_is_pulled(
-    pipeline_paths, comtrade_server, landing_knows_comtrade
+    pipeline_paths, comtrade_server
 ):
     assert _pull(comtrade_server).success
     _land()
@@ -174,9 +161,7 @@ def test_pulled_responses_land_once_however_often_the_month_is_pulled(
     assert requests == [(len(comtrade_server.seen),)]  # both runs' calls are logged
 
 
-def test_csv_downloads_and_broken_responses_dropped_by_hand_land_beside_the_pulls(
-    pipeline_paths, landing_knows_comtrade
-):
+def test_csv_downloads_and_broken_responses_dropped_by_hand_land_beside_the_pulls(pipeline_paths):
     drop = pipeline_paths.landing / "comtrade" / "downloads"
     drop.mkdir(parents=True)
     shutil.copy(EXPORTS_CSV, drop / EXPORTS_CSV.name)

@@ -25,10 +25,7 @@ final as (
         coalesce(cif_value_usd, primary_value_usd) as cif_value_usd,
         is_reported,
         source_ref,
-        _source_file as source_file,
-        _content_hash as content_hash,
-        _row_number as source_row_number,
-        _loaded_at as loaded_at
+        {{ provenance_columns() }}
     from source
 )
 

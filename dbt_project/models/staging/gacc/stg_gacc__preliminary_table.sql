@@ -19,10 +19,7 @@ final as (
             as month_value_cny,
         value_currency,
         table_title,
-        _source_file as source_file,
-        _content_hash as content_hash,
-        _row_number as source_row_number,
-        _loaded_at as loaded_at
+        {{ provenance_columns() }}
     from source
 )
 

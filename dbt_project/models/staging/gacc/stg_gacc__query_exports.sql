@@ -24,10 +24,7 @@ final as (
         value_currency,
         case when value_currency = 'USD' then value end as value_usd,
         case when value_currency = 'CNY' then value end as value_cny,
-        _source_file as source_file,
-        _content_hash as content_hash,
-        _row_number as source_row_number,
-        _loaded_at as loaded_at
+        {{ provenance_columns() }}
     from source
 )
 

@@ -28,10 +28,7 @@ renamed as (
         source_url,
         is_verified,
         note,
-        _source_file as source_file,
-        _content_hash as content_hash,
-        _row_number as source_row_number,
-        _loaded_at as loaded_at,
+        {{ provenance_columns() }},
         date_diff('month', period_start_month, period_end_month) + 1 as months_covered
     from source
 ),

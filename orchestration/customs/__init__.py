@@ -1,1 +1,0 @@
-"""Customs extracts: GACC files and published figures, from landing folder to raw tables."""
