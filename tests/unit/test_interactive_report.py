@@ -264,12 +264,12 @@ def test_the_impact_report_asset_reads_the_marts_and_runs_in_refresh_all():
 
     from orchestration.definitions import defs
     from orchestration.reports.assets import IMPACT_SOURCE_MODELS
-    from orchestration.transform.assets import ree_dbt_models
+    from orchestration.transform.assets import build_dbt_models
 
     key = AssetKey(["reports", "policy_impact"])
     node = defs.resolve_asset_graph().get(key)
     assert node.group_name == "reports" and "plotly" in node.kinds
     assert node.parent_keys == {AssetKey(["marts", name]) for name in IMPACT_SOURCE_MODELS}
-    assert node.parent_keys <= set(ree_dbt_models.keys)
+    assert node.parent_keys <= set(build_dbt_models().keys)
     assert key in defs.resolve_job_def("refresh_all").asset_layer.selected_asset_keys
     assert interactive.HOVER_TEMPLATE.count("%{customdata") == 3
