@@ -1,4 +1,4 @@
-"""Benchmark (issue 6): the pipeline against DuckDB alone, on the same GENERATED GACC files.
+"""Benchmark (issues 6 and 18): the pipeline against DuckDB alone, on the same GENERATED GACC files.
 
 One run measures, on one set of generated query-platform exports (GBK, the real layout; see
 orchestration/bench/synth.py; NOT real customs data):
@@ -13,11 +13,13 @@ orchestration/bench/synth.py; NOT real customs data):
   read_csv     DuckDB's native read_csv (count(*)) on the same data in UTF-8: the reading floor
   landing      only the raw/gacc_query_exports asset on a fresh warehouse, timed from outside
   default      `ree-tracker run` on the embedded default data (data/landing)
+  dbt_build    `dbt build --full-refresh` alone on the default run's warehouse: the same
+               project and landed data, the yardstick of the pipeline's fixed cost
 
 Generated input is kept in data/bench/input/ and reused while rows, months, seed, start month
 and the generator's source are unchanged. Results go to data/bench/results.json (rewritten
 after every step, so a run that dies still leaves what it measured) and are printed as a
-table against the targets of issue 6. A step that fails or times out is recorded under
+table against the targets (issue 18). A step that fails or times out is recorded under
 `errors` and the others still run. Run from the repository root (`make bench` does):
 
     .venv/bin/python -m benchmarks.pipeline --rows 10000000 [--months 120]

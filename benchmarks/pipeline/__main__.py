@@ -34,7 +34,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--check-targets",
         action="store_true",
-        help="exit with status 2 when a target of issue 6 is not met (e.g. in CI)",
+        help="exit with status 2 when a target (issue 18) is not met (e.g. in CI)",
     )
     return parser.parse_args(argv)
 

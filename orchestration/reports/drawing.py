@@ -355,8 +355,8 @@ def render(spec: ChartSpec) -> Chart:
 def _chart(spec: ChartSpec, figure, lines, periods, key_lines) -> Chart:
     from matplotlib.text import Text
 
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, facecolor="white")
+    figure.set_facecolor("white")
+    png = _palette_png(figure)
     width_px, height_px = figure.canvas.get_width_height()
     return Chart(
         name=spec.name,
@@ -366,7 +366,7 @@ def _chart(spec: ChartSpec, figure, lines, periods, key_lines) -> Chart:
         series_id=spec.series_id,
         caveat=spec.caveat,
         unit=spec.unit,
-        png=_palette_png(buffer.getvalue()),
+        png=png,
         width_px=int(width_px),
         height_px=int(height_px),
         lines=lines,
@@ -377,14 +377,19 @@ def _chart(spec: ChartSpec, figure, lines, periods, key_lines) -> Chart:
     )
 
 
-def _palette_png(png: bytes) -> bytes:
-    """The chart as a 256-colour PNG: a third of the size and no visible difference (a chart
-    has few colours), which counts because every picture is also embedded in the HTML report
-    and in the asset's metadata."""
+def _palette_png(figure) -> bytes:
+    """The figure drawn once on its Agg canvas and written as a 256-colour PNG: a third of
+    the size of matplotlib's own RGBA PNG and no visible difference (a chart has few
+    colours), which counts because every picture is also embedded in the HTML report and in
+    the asset's metadata. Quantizing the canvas's pixels directly, with Pillow's fast octree
+    and zlib's default level, saves drawing a PNG only to decode it again: about 0.2 s a
+    chart (benchmarks: `make bench`, the default run's charts step)."""
     from PIL import Image  # installed with matplotlib, which uses it too
 
-    with Image.open(io.BytesIO(png)) as image:
-        palette = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    figure.canvas.draw()
+    width_px, height_px = figure.canvas.get_width_height()
+    pixels = Image.frombuffer("RGBA", (width_px, height_px), figure.canvas.buffer_rgba())
+    palette = pixels.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE)
     buffer = io.BytesIO()
-    palette.save(buffer, format="PNG", optimize=True)
+    palette.save(buffer, format="PNG")
     return buffer.getvalue()

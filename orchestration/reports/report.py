@@ -5,7 +5,11 @@ message instead of a picture, so a new one shows up as missing rather than vanis
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import multiprocessing
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 
 from orchestration.reports.data import ChartInputs, group_chart, group_series, series_chart
 from orchestration.reports.events import events_for_group
@@ -17,6 +21,10 @@ from orchestration.reports.model import (
     Report,
     group_label,
 )
+
+# Worker processes for drawing charts: one per core, up to this many (each holds matplotlib
+# and a figure, about 150 MB).
+MAX_DRAWING_PROCESSES = 4
 
 
 def ordered_groups(groups: Iterable[str]) -> list[str]:
@@ -41,11 +49,28 @@ def draw(spec: ChartSpec) -> Chart:
     return render(spec)
 
 
-def group_charts(inputs: ChartInputs, product_group: str) -> list[Chart]:
+def draw_all(specs: Sequence[ChartSpec]) -> list[Chart]:
+    """Every chart drawn, in the order given. Drawing is CPU-bound (matplotlib lays out and
+    rasterises every glyph, about 0.2 s a chart) and the charts are independent, so with more
+    than one core they are drawn in forked worker processes, which start with matplotlib
+    already imported; where fork is not available (macOS and Windows spawn, which would
+    import everything again) they are drawn here, one after another."""
+    to_draw = [spec for spec in specs if spec.empty_message is None]
+    workers = min(os.cpu_count() or 1, MAX_DRAWING_PROCESSES, len(to_draw))
+    if workers < 2 or sys.platform != "linux":
+        return [draw(spec) for spec in specs]
+    from orchestration.reports import drawing  # matplotlib loads with it, before the fork
+
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        drawn = iter(pool.map(drawing.render, to_draw))
+        return [draw(spec) if spec.empty_message is not None else next(drawn) for spec in specs]
+
+
+def group_charts(product_group_charts: list[Chart]) -> list[Chart]:
     """The group chart, then one chart per series with figures. Without any figure in the
     group one message says so; a series listed in dim_series without figures gets its own."""
-    group = draw(group_chart(inputs, product_group))
-    series = [draw(series_chart(inputs, info)) for info in group_series(inputs, product_group)]
+    group, *series = product_group_charts
     if group.png is None and all(chart.png is None for chart in series):
         return [group]
     return [group, *series]
@@ -60,13 +85,21 @@ def build_report(
     groups = ordered_groups(
         product_groups if product_groups is not None else inputs.series["product_group"].dropna()
     )
+    specs = {
+        group: [
+            group_chart(inputs, group),
+            *(series_chart(inputs, info) for info in group_series(inputs, group)),
+        ]
+        for group in groups
+    }
+    charts = iter(draw_all([spec for group_specs in specs.values() for spec in group_specs]))
     sections = [
         GroupSection(
             product_group=group,
             heading=group_label(group).capitalize(),
-            charts=group_charts(inputs, group),
+            charts=group_charts([next(charts) for _ in group_specs]),
             events=events_for_group(inputs.events, group),
         )
-        for group in groups
+        for group, group_specs in specs.items()
     ]
     return Report(sections=sections, generated_at=generated_at or dt.datetime.now(dt.UTC))

@@ -25,13 +25,24 @@ def test_the_floor_lands_every_generated_line_and_builds_the_detail_and_the_fact
 
 
 def test_targets_are_met_missed_or_not_measured_from_the_derived_ratios():
-    results = {"full_s": 120.0, "floor_s": 100.0, "incremental_s": 30.0, "peak_rss_mb": 1500.0}
+    results = {
+        "full_s": 120.0,
+        "floor_s": 100.0,
+        "incremental_s": 30.0,
+        "peak_rss_mb": 1500.0,
+        "default_run_s": 14.0,
+        "dbt_build_s": 10.0,
+    }
     derive(results)
     assert results["full_over_floor"] == 1.2
     status = target_status(results)
     assert status["full_over_floor"] == "met"
-    assert status["incremental_over_full"] == "NOT MET"  # 0.25 > 0.10
-    assert status["landing_over_read_csv"] == "NOT MEASURED"
+    assert status["incremental_over_full"] == "NOT MET"  # 0.25 > 0.15
+    assert status["default_run_over_dbt_build"] == "met"  # 1.4
+    assert status["landing_over_floor_landing"] == "NOT MEASURED"
+    results["default_run_s"] = 16.0
+    derive(results)
+    assert target_status(results)["default_run_over_dbt_build"] == "NOT MET"  # 1.6
 
 
 def test_make_bench_arguments_parse():
