@@ -41,8 +41,8 @@ run: $(INSTALLED) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 
 ## test: lint, `dg check defs`, then every test (pytest runs dbt build and the GE suites on
 ## temp warehouses): on both cores (pytest-xdist; tests/conftest.py keeps the readers of the
-## shared pipeline run on one worker, so it is built once), then the kill and browser tests
-## alone, since their timing must not be skewed
+## shared pipeline run on one worker, so it is built once), then the browser tests alone,
+## since a browser waiting on the webserver must not be slowed by tests beside it
 test: $(INSTALLED) $(MANIFEST) lint defs-check
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not serial"
 	$(BIN)/python -m pytest -m serial

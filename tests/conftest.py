@@ -13,9 +13,10 @@ from orchestration import settings
 
 EMBEDDED_LANDING = settings.PROJECT_ROOT / "data" / "landing"
 TESTS = Path(__file__).resolve().parent
-# Tests whose timing must not be skewed by tests beside them: kills spread over a clean run's
-# duration, and a browser waiting on a webserver. `make test` runs them alone, after the rest.
-SERIAL_FOLDERS = ("end_to_end", "browser")
+# Tests whose timing must not be skewed by tests beside them: a browser waiting on a webserver.
+# `make test` runs them alone, after the rest. (The kill test anchors its kill points to the
+# run's own progress, so it and the concurrent readers run beside the others.)
+SERIAL_FOLDERS = ("browser",)
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (--dist loadgroup)

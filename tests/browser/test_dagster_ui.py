@@ -7,9 +7,11 @@ Screenshots go to tests/browser/artifacts/ (not committed); the test prints thei
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 from urllib.parse import quote
 
 import pytest
@@ -87,7 +89,9 @@ def asset_graph():
 def _recorded_check_statuses(dagster_home: Path, check_keys: list[AssetCheckKey]) -> dict:
     """The latest result of each check as the run recorded it in the instance, worded the way
     the UI words it."""
-    instance = DagsterInstance.from_config(str(dagster_home))
+    # The instance's event log is configured under DAGSTER_HOME (config/dagster.yaml).
+    with mock.patch.dict(os.environ, {"DAGSTER_HOME": str(dagster_home)}):
+        instance = DagsterInstance.from_config(str(dagster_home))
     try:
         latest = instance.event_log_storage.get_latest_asset_check_execution_by_key(check_keys)
     finally:

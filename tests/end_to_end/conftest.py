@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import duckdb
@@ -48,6 +51,59 @@ def start_run(paths: PipelinePaths) -> subprocess.Popen:
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+
+
+# The line `ree-tracker run` writes on stderr as each step finishes (not on a terminal).
+STEP_DONE = re.compile(r": (\d+)/\d+ steps ")
+
+
+class WatchedRun:
+    """`ree-tracker run` started like start_run, with its stderr read as it comes: when each
+    step finished (seconds since the start), so a test can act at a point of the run's own
+    progress rather than at a wall-clock time that a busy machine stretches."""
+
+    def __init__(self, paths: PipelinePaths):
+        self.started = time.monotonic()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "orchestration.cli", "run"],
+            cwd=settings.PROJECT_ROOT,
+            env=pipeline_env(paths),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            errors="replace",
+            start_new_session=True,
+        )
+        self.steps_done_at: list[float] = []  # [i] = when step i + 1 finished
+        self._changed = threading.Condition()
+        # Always drained, so the run never blocks on a full pipe while the test waits.
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        for line in self.process.stderr:
+            if STEP_DONE.search(line):
+                with self._changed:
+                    self.steps_done_at.append(time.monotonic() - self.started)
+                    self._changed.notify_all()
+        with self._changed:
+            self._changed.notify_all()
+
+    def wait_for_steps(self, count: int, timeout: float = 600) -> bool:
+        """True once `count` steps have finished; False if the run ended first."""
+        with self._changed:
+            return (
+                self._changed.wait_for(
+                    lambda: len(self.steps_done_at) >= count or not self._reader.is_alive(),
+                    timeout=timeout,
+                )
+                and len(self.steps_done_at) >= count
+            )
+
+    def wait(self, timeout: float = 600) -> int:
+        code = self.process.wait(timeout=timeout)
+        self._reader.join(timeout=10)
+        return code
 
 
 def parse_dbt_for(paths: PipelinePaths) -> None:
