@@ -92,7 +92,7 @@ MONTHS ?= 120
 ## bench: benchmarks (never timed tests); the news extractor runs pinned to one core, then the
 ## pipeline against DuckDB alone on ROWS generated lines (data/bench/results.json)
 bench: $(INSTALLED) $(MANIFEST)
-	taskset -c 0 $(BIN)/python benchmarks/bench_news_extract.py
+	taskset -c 0 $(BIN)/python -m benchmarks.bench_news_extract
 	$(BIN)/python -m benchmarks.pipeline --rows $(ROWS) --months $(MONTHS)
 
 clean:

@@ -4,7 +4,7 @@ The budget is 10 seconds on one core, which keeps a full news backfill inside a 
 materialization. All article text here is GENERATED from templates written for this script;
 none of it is real news. Run from the repository root:
 
-    .venv/bin/python benchmarks/bench_news_extract.py
+    .venv/bin/python -m benchmarks.bench_news_extract
 
 Exits with status 1 when the run takes longer than the budget.
 """
@@ -15,11 +15,8 @@ import datetime as dt
 import random
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from orchestration.news.extract import extract_claims  # noqa: E402
+from orchestration.news.extract import extract_claims
 
 ARTICLES = 1_000
 TARGET_BYTES = 3_000

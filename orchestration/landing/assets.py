@@ -25,6 +25,7 @@ from orchestration.extract.gacc.query_xlsx import GACC_QUERY_XLSX
 from orchestration.extract.published_figures import PUBLISHED_FIGURES
 from orchestration.extract.registry import ALL_KINDS
 from orchestration.landing.store import PROVENANCE_DDL, land_kinds, utc_now
+from orchestration.news.readers import NEWS_KINDS
 from orchestration.resources import Warehouse
 from orchestration.table_metadata import (
     create_table_ddl,
@@ -165,10 +166,19 @@ raw_comtrade_records = landing_asset(
     "exports by partner), landed as reported.",
 )
 
+# Articles land here like any other file; the claims in them are extracted in news/.
+raw_news_articles = landing_asset(
+    NEWS_KINDS,
+    "news",
+    "News articles (plain text, HTML reduced to text, JSON lines) with title, outlet, URL "
+    "and publication date when found.",
+)
+
 LANDING_ASSETS = [
     raw_published_figures,
     raw_gacc_query_exports,
     raw_gacc_preliminary_table,
     raw_comtrade_records,
     raw_iso_countries,
+    raw_news_articles,
 ]

@@ -1,4 +1,5 @@
-"""News assets (group `news`): landed articles, and the claims and policy mentions in them."""
+"""News assets (group `news`): the claims and policy mentions in the landed articles (the
+articles themselves land in landing/assets.py, as every raw file does)."""
 
 import datetime as dt
 
@@ -6,18 +7,10 @@ import pandas as pd
 from dagster import AssetKey, AssetSpec, MaterializeResult, multi_asset
 
 from orchestration import settings
-from orchestration.landing.assets import landing_asset
+from orchestration.landing.assets import raw_news_articles
 from orchestration.news.claims import claim_rows, mention_rows
-from orchestration.news.readers import NEWS_KINDS
-from orchestration.preview import schema_from_ddl, table_metadata
 from orchestration.resources import Warehouse
-
-raw_news_articles = landing_asset(
-    NEWS_KINDS,
-    "news",
-    "News articles (plain text, HTML reduced to text, JSON lines) with title, outlet, URL "
-    "and publication date when found.",
-)
+from orchestration.table_metadata import schema_from_ddl, table_metadata
 
 CLAIMS_DDL = """
 create or replace table raw.news_claims (
@@ -122,4 +115,4 @@ def news_extracts(warehouse: Warehouse):
     yield MaterializeResult(asset_key=MENTIONS_KEY, metadata=mentions_md)
 
 
-NEWS_ASSETS = [raw_news_articles, news_extracts]
+NEWS_ASSETS = [news_extracts]

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from orchestration import settings
-from orchestration.landing.contract import ParsedExtract, UnreadableFile
-from orchestration.landing.files import read_head
+from orchestration.extract.contract import ParsedExtract, UnreadableFile
+from orchestration.extract.files import read_head
 from orchestration.news.claims import claim_rows
 from orchestration.news.readers import ARTICLE_TEXT, NEWS_KINDS
 from orchestration.resources import attach_literal

@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from orchestration.landing.contract import FileKind, ParsedExtract, RowReject, UnreadableFile
+from orchestration.extract.contract import FileKind, ParsedExtract, RowReject, UnreadableFile
 from orchestration.news_text import publication_date_from
 
 COLUMNS_DDL = """

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from orchestration.landing.contract import UnreadableFile
-from orchestration.landing.kinds import ALL_KINDS
+from orchestration.extract.contract import UnreadableFile
+from orchestration.extract.registry import ALL_KINDS
 from orchestration.landing.store import identify
 from orchestration.news.readers import read_html, read_jsonl, read_text
 
