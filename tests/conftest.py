@@ -33,6 +33,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.add_marker(pytest.mark.xdist_group("pipeline_run" if module in sharing else module))
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """On an xdist worker under --dist loadgroup, fail unless xdist took the groups set above
+    (it appends `@group` to each test's id): otherwise the modules of one group are split
+    between the workers and each builds the same pipeline run again, silently."""
+    if getattr(session.config, "workerinput", None) is None:
+        return
+    if session.config.getvalue("dist") != "no" or not session.config.getvalue("loadgroup"):
+        return
+    ungrouped = [item.nodeid for item in session.items if "@" not in item.nodeid]
+    if ungrouped:
+        raise pytest.UsageError(
+            f"pytest-xdist did not take the test groups ({len(ungrouped)} tests without one, "
+            f"e.g. {ungrouped[0]}): check the pytest and pytest-xdist versions"
+        )
+
+
 @dataclass(frozen=True)
 class PipelinePaths:
     warehouse: Path
