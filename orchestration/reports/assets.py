@@ -102,13 +102,16 @@ def policy_timelines(context: AssetExecutionContext, warehouse: Warehouse) -> Ma
     and top partners), with longer-period figures and policy events marked; PNG files and
     one self-contained HTML report in REE_REPORTS_DIR."""
     # matplotlib and the drawing code load here, not when the definitions load.
+    from orchestration.reports.drawn_charts import FOLDER_NAME, DrawnCharts
     from orchestration.reports.page import write_report
     from orchestration.reports.report import build_report
 
     with warehouse.connect(read_only=True) as conn:
         inputs, groups = read_chart_inputs(conn)
-    report = build_report(inputs, product_groups=groups)
+    store = DrawnCharts(settings.reports_dir() / FOLDER_NAME)
+    report = build_report(inputs, product_groups=groups, store=store)
     files = write_report(report, settings.reports_dir(), settings.REPORT_HTML_NAME)
+    context.log.info(f"Charts drawn: {store.drawn}; unchanged since the last run: {store.reused}")
     if report.empty_messages:
         context.log.info("No chart where there are no figures: " + " ".join(report.empty_messages))
     return MaterializeResult(
@@ -119,6 +122,8 @@ def policy_timelines(context: AssetExecutionContext, warehouse: Warehouse) -> Ma
                 for chart in report.charts
             },
             "charts": len(report.charts),
+            "charts_drawn": store.drawn,
+            "charts_unchanged": store.reused,
             "points": MetadataValue.json({chart.name: chart.points for chart in report.charts}),
             "events_marked": MetadataValue.json(
                 {chart.name: chart.event_ids for chart in report.charts}

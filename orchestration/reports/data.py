@@ -120,6 +120,12 @@ def group_series(inputs: ChartInputs, product_group: str) -> list[SeriesInfo]:
     return ordered
 
 
+# Longer-period bars in a full order: the mart's rows come in no set order, and two figures can
+# share a start (January-June and January-September), so the same data always give the same
+# lanes and the same picture.
+PERIOD_ORDER = ["series_id", "partner_iso3", "period_start_month", "period_end_month", "quantity_t"]
+
+
 def longer_period_figures(figures: pd.DataFrame, product_group: str) -> pd.DataFrame:
     """The selected export customs figures of the group that cover more than a month and are
     not a combined January-February release (the mart draws those as monthly points)."""
@@ -133,7 +139,7 @@ def longer_period_figures(figures: pd.DataFrame, product_group: str) -> pd.DataF
         & figures["quantity_t"].notna()
     )
     rows = figures[keep]
-    return rows.sort_values(["series_id", "partner_iso3", "period_start_month"])
+    return rows.sort_values(PERIOD_ORDER, kind="stable")
 
 
 def monthly_rows(series: pd.DataFrame, series_id: str, partner: str) -> pd.DataFrame:
@@ -307,7 +313,7 @@ def group_chart(inputs: ChartInputs, product_group: str) -> ChartSpec:
         longer.assign(
             series_order=longer["series_id"].map(order),
             not_world=longer["partner_iso3"] != WORLD,
-        ).sort_values(["series_order", "not_world", "partner_iso3", "period_start_month"]),
+        ).sort_values(["series_order", "not_world", *PERIOD_ORDER[1:]], kind="stable"),
         lambda sid, iso3: f"{info[sid].name}, {'world' if iso3 == WORLD else iso3}",
         lambda sid, _: color[sid],
         unit,
@@ -355,7 +361,7 @@ def series_chart(inputs: ChartInputs, series: SeriesInfo) -> ChartSpec:
     spec.periods = period_specs(
         # The world's bars first, then the partners' by code.
         longer.assign(not_world=longer["partner_iso3"] != WORLD).sort_values(
-            ["not_world", "partner_iso3", "period_start_month"]
+            ["not_world", *PERIOD_ORDER[1:]], kind="stable"
         ),
         lambda _, iso3: "World" if iso3 == WORLD else _partner_label(names, iso3),
         lambda _, iso3: colors.get(iso3, OTHER_PARTNER_COLOR),

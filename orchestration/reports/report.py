@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from orchestration.reports.data import ChartInputs, group_chart, group_series, series_chart
+from orchestration.reports.drawn_charts import DrawnCharts, draw_missing
 from orchestration.reports.events import events_for_group
 from orchestration.reports.model import (
     GROUP_ORDER,
@@ -49,22 +50,27 @@ def draw(spec: ChartSpec) -> Chart:
     return render(spec)
 
 
-def draw_all(specs: Sequence[ChartSpec]) -> list[Chart]:
-    """Every chart drawn, in the order given. Drawing is CPU-bound (matplotlib lays out and
-    rasterises every glyph, about 0.2 s a chart) and the charts are independent, so with more
-    than one core they are drawn in forked worker processes, which start with matplotlib
-    already imported; where fork is not available (macOS and Windows spawn, which would
-    import everything again) they are drawn here, one after another."""
-    to_draw = [spec for spec in specs if spec.empty_message is None]
-    workers = min(os.cpu_count() or 1, MAX_DRAWING_PROCESSES, len(to_draw))
+def draw_all(specs: Sequence[ChartSpec], store: DrawnCharts | None = None) -> list[Chart]:
+    """Every chart, in the order given: from `store` where an earlier run drew the same
+    chart with the same code, else drawn (and stored)."""
+    drawn = draw_missing(specs, store, render_all)
+    return [drawn[index] if index in drawn else draw(spec) for index, spec in enumerate(specs)]
+
+
+def render_all(specs: Sequence[ChartSpec]) -> list[Chart]:
+    """The specs drawn, in order. Drawing is CPU-bound (matplotlib lays out and rasterises
+    every glyph, about 0.3 s a chart) and the charts are independent, so with more than one
+    core they are drawn in forked worker processes, which start with matplotlib already
+    imported; where fork is not available (macOS and Windows spawn, which would import
+    everything again) they are drawn here, one after another."""
+    workers = min(os.cpu_count() or 1, MAX_DRAWING_PROCESSES, len(specs))
     if workers < 2 or sys.platform != "linux":
         return [draw(spec) for spec in specs]
     from orchestration.reports import drawing  # matplotlib loads with it, before the fork
 
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        drawn = iter(pool.map(drawing.render, to_draw))
-        return [draw(spec) if spec.empty_message is not None else next(drawn) for spec in specs]
+        return list(pool.map(drawing.render, specs))
 
 
 def group_charts(product_group_charts: list[Chart]) -> list[Chart]:
@@ -80,7 +86,9 @@ def build_report(
     inputs: ChartInputs,
     product_groups: Iterable[str] | None = None,
     generated_at: dt.datetime | None = None,
+    store: DrawnCharts | None = None,
 ) -> Report:
+    """The report's sections; charts `store` holds from an earlier run are not drawn again."""
     inputs.check()
     groups = ordered_groups(
         product_groups if product_groups is not None else inputs.series["product_group"].dropna()
@@ -92,7 +100,7 @@ def build_report(
         ]
         for group in groups
     }
-    charts = iter(draw_all([spec for group_specs in specs.values() for spec in group_specs]))
+    charts = iter(draw_all([spec for group_specs in specs.values() for spec in group_specs], store))
     sections = [
         GroupSection(
             product_group=group,
