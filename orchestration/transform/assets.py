@@ -25,6 +25,11 @@ from orchestration.transform.run_folders import (
 from orchestration.transform.translator import TRANSLATOR
 
 
+def dbt_build_args() -> list[str]:
+    """dbt build, its log file at REE_DBT_FILE_LOG_LEVEL (info unless set: settings.py)."""
+    return ["build", "--log-level-file", settings.dbt_file_log_level()]
+
+
 @contextlib.contextmanager
 def environment_variable(name: str, value: str) -> Iterator[None]:
     """`name` set to `value` for the duration of the block, as it was afterwards."""
@@ -59,7 +64,7 @@ def build_dbt_models(on_dbt_start: Callable[[], None] | None = None) -> AssetsDe
         # dbt reads the warehouse path from the environment it starts with (profiles.yml):
         # hand it the same resolved path the other assets use.
         with environment_variable("REE_WAREHOUSE", str(warehouse.resolved_path())):
-            invocation = dbt.cli(["build"], context=context)
+            invocation = dbt.cli(dbt_build_args(), context=context)
         try:
             yield from with_table_metadata(
                 context, invocation.stream(), invocation.manifest, warehouse

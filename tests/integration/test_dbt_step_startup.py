@@ -90,6 +90,8 @@ def test_the_dbt_step_leaves_its_parse_and_its_newest_run_folders(
     warehouse.write_bytes(pipeline_run.paths.warehouse.read_bytes())
     monkeypatch.setenv("REE_WAREHOUSE", str(warehouse))
     monkeypatch.setenv("DBT_TARGET_PATH", str(parse_folder))
+    # dbt says how it parsed at debug level only.
+    monkeypatch.setenv("REE_DBT_FILE_LOG_LEVEL", "debug")
     # Earlier invocations' folders, oldest first, and one that is not the step's.
     earlier = [parse_folder / f"ree_dbt_models-old{n:02}-abc" for n in range(12)]
     for age, folder in enumerate(reversed(earlier), start=1):

@@ -1,3 +1,5 @@
+import pytest
+
 from orchestration import settings
 
 
@@ -39,3 +41,15 @@ def test_warehouse_connections_and_dbt_share_one_duckdb_memory_limit(tmp_path, m
     )
     assert applied == expected != default
     assert settings.dbt_env()["REE_DUCKDB_MEMORY_LIMIT"] == "300MB"
+
+
+def test_the_dbt_log_file_keeps_info_unless_told_and_refuses_an_unknown_level(monkeypatch):
+    from orchestration.transform.assets import dbt_build_args
+
+    monkeypatch.delenv("REE_DBT_FILE_LOG_LEVEL", raising=False)
+    assert dbt_build_args() == ["build", "--log-level-file", "info"]
+    monkeypatch.setenv("REE_DBT_FILE_LOG_LEVEL", "debug")
+    assert dbt_build_args() == ["build", "--log-level-file", "debug"]
+    monkeypatch.setenv("REE_DBT_FILE_LOG_LEVEL", "verbose")
+    with pytest.raises(ValueError, match="REE_DBT_FILE_LOG_LEVEL='verbose'"):
+        dbt_build_args()
