@@ -107,22 +107,21 @@ def duckdb_config() -> dict[str, str]:
     return {"memory_limit": duckdb_memory_limit()}
 
 
+def _one_of(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name) or default
+    if value not in choices:
+        raise ValueError(f"{name}={value!r}: expected one of {', '.join(choices)}")
+    return value
+
+
 def dbt_target() -> str:
     """The dbt output to build (REE_DBT_TARGET): local by default, or motherduck."""
-    target = os.environ.get("REE_DBT_TARGET") or LOCAL_DBT_TARGET
-    if target not in DBT_TARGETS:
-        raise ValueError(f"REE_DBT_TARGET={target!r}: expected one of {', '.join(DBT_TARGETS)}")
-    return target
+    return _one_of("REE_DBT_TARGET", LOCAL_DBT_TARGET, DBT_TARGETS)
 
 
 def dbt_file_log_level() -> str:
     """The level of the pipeline's dbt log file (REE_DBT_FILE_LOG_LEVEL): info by default."""
-    level = os.environ.get("REE_DBT_FILE_LOG_LEVEL") or DEFAULT_DBT_FILE_LOG_LEVEL
-    if level not in DBT_LOG_LEVELS:
-        raise ValueError(
-            f"REE_DBT_FILE_LOG_LEVEL={level!r}: expected one of {', '.join(DBT_LOG_LEVELS)}"
-        )
-    return level
+    return _one_of("REE_DBT_FILE_LOG_LEVEL", DEFAULT_DBT_FILE_LOG_LEVEL, DBT_LOG_LEVELS)
 
 
 def dbt_env() -> dict[str, str]:

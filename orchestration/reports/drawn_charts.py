@@ -18,7 +18,6 @@ import hashlib
 import importlib.metadata
 import os
 import pickle
-from collections.abc import Iterable
 from pathlib import Path
 
 from orchestration.reports.model import Chart, ChartSpec
@@ -57,6 +56,7 @@ class DrawnCharts:
         self._used: set[str] = set()
 
     def _path(self, spec: ChartSpec) -> Path:
+        """Where the spec's chart is stored; the key counts as used by this run."""
         key = chart_key(spec, self.version)
         self._used.add(key)
         return self.folder / f"{key}.pickle"
@@ -88,28 +88,3 @@ class DrawnCharts:
         for path in self.folder.iterdir():
             if path.suffix != ".pickle" or path.stem not in self._used:
                 path.unlink(missing_ok=True)
-
-
-def draw_missing(
-    specs: Iterable[ChartSpec], store: DrawnCharts | None, draw_many
-) -> dict[int, Chart]:
-    """Chart by position in `specs`, for every spec with something to draw: from the store
-    where it has the chart, else drawn by `draw_many` (a list of specs -> list of charts) and
-    stored."""
-    charts: dict[int, Chart] = {}
-    missing: list[tuple[int, ChartSpec]] = []
-    for index, spec in enumerate(specs):
-        if spec.empty_message is not None:
-            continue
-        stored = store.get(spec) if store is not None else None
-        if stored is None:
-            missing.append((index, spec))
-        else:
-            charts[index] = stored
-    for (index, spec), chart in zip(missing, draw_many([s for _, s in missing]), strict=True):
-        charts[index] = chart
-        if store is not None:
-            store.put(spec, chart)
-    if store is not None:
-        store.keep_only_used()
-    return charts

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from orchestration.reports.data import ChartInputs, group_chart, group_series, series_chart
-from orchestration.reports.drawn_charts import DrawnCharts, draw_missing
+from orchestration.reports.drawn_charts import DrawnCharts
 from orchestration.reports.events import events_for_group
 from orchestration.reports.model import (
     GROUP_ORDER,
@@ -51,10 +51,20 @@ def draw(spec: ChartSpec) -> Chart:
 
 
 def draw_all(specs: Sequence[ChartSpec], store: DrawnCharts | None = None) -> list[Chart]:
-    """Every chart, in the order given: from `store` where an earlier run drew the same
-    chart with the same code, else drawn (and stored)."""
-    drawn = draw_missing(specs, store, render_all)
-    return [drawn[index] if index in drawn else draw(spec) for index, spec in enumerate(specs)]
+    """Every chart, in the order given: a message where there is nothing to draw, else from
+    `store` where an earlier run drew the same chart with the same code, else drawn (and
+    stored)."""
+    charts = [draw(spec) if spec.empty_message is not None else None for spec in specs]
+    if store is not None:
+        charts = [chart or store.get(spec) for chart, spec in zip(charts, specs, strict=True)]
+    missing = [index for index, chart in enumerate(charts) if chart is None]
+    for index, chart in zip(missing, render_all([specs[i] for i in missing]), strict=True):
+        charts[index] = chart
+        if store is not None:
+            store.put(specs[index], chart)
+    if store is not None:
+        store.keep_only_used()
+    return charts
 
 
 def render_all(specs: Sequence[ChartSpec]) -> list[Chart]:

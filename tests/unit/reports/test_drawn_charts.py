@@ -84,7 +84,7 @@ def test_another_drawing_code_or_version_draws_every_chart_again(tmp_path):
     assert drawing_version(code) == drawing_version()
     with (code / "drawing.py").open("a") as module:
         module.write("\n# a changed line\n")
-    drawing_version.cache_clear()
+    drawing_version.cache_clear()  # computed once per process: forget the folder's old hash
     assert drawing_version(code) != drawing_version()
 
     folder = tmp_path / "store"
