@@ -17,13 +17,17 @@ install: $(INSTALLED)
 
 # Exact versions from requirements.lock (what CI tested), then the project itself. uv
 # installs the same pins as pip, in parallel: about 10 s here against pip's 45 s; where uv
-# cannot be had, pip does it.
+# cannot be had, pip does it. Both write the packages' bytecode at install (pip always does,
+# uv when asked): where PYTHONDONTWRITEBYTECODE is set, as on CI here, Python never writes it
+# later, and every process would compile dagster, dbt and GE from source again (measured
+# here: `dbt --version` 10.5 s of CPU without, 4.1 s with; the imports of a pipeline run
+# 12-17 s without, 7-8 s with).
 UV := uv==0.13.9
 $(INSTALLED): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "ree-tracker needs Python 3.11, found " + sys.version' 
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	if $(BIN)/python -m pip install --quiet $(UV); then \
-	    $(BIN)/python -m uv pip install --quiet --python $(BIN)/python -r requirements.lock && \
+	    $(BIN)/python -m uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.lock && \
 	    $(BIN)/python -m uv pip install --quiet --python $(BIN)/python --no-deps -e .; \
 	else \
 	    $(BIN)/python -m pip install --quiet -r requirements.lock && \
