@@ -18,9 +18,12 @@ from orchestration.resources import Warehouse
 from orchestration.transform.metadata import with_table_metadata
 from orchestration.transform.project import dbt_project, ensure_manifest
 from orchestration.transform.run_folders import (
+    invocation_folder,
     keep_parse_state,
+    kept_parse_state,
     parse_state_folder,
     prune_run_folders,
+    seed_parse_state,
 )
 from orchestration.transform.translator import TRANSLATOR
 
@@ -64,13 +67,19 @@ def build_dbt_models(on_dbt_start: Callable[[], None] | None = None) -> AssetsDe
         # dbt reads the warehouse path from the environment it starts with (profiles.yml):
         # hand it the same resolved path the other assets use.
         with environment_variable("REE_WAREHOUSE", str(warehouse.resolved_path())):
-            invocation = dbt.cli(dbt_build_args(), context=context)
+            project_target = parse_state_folder()
+            kept = kept_parse_state(project_target, settings.dbt_env())
+            target = invocation_folder(
+                project_target, context.op_execution_context.op.name, context.run.run_id
+            )
+            seed_parse_state(target, kept)
+            invocation = dbt.cli(dbt_build_args(), context=context, target_path=target)
         try:
             yield from with_table_metadata(
                 context, invocation.stream(), invocation.manifest, warehouse
             )
         finally:
-            keep_parse_state(invocation.target_path, parse_state_folder())
+            keep_parse_state(invocation.target_path, kept)
             prune_run_folders(invocation.target_path, settings.DBT_RUN_FOLDERS_KEPT)
 
     return ree_dbt_models

@@ -107,16 +107,26 @@ class WatchedRun:
 
 
 def parse_dbt_for(paths: PipelinePaths) -> None:
-    """Parse the dbt project for these paths' warehouse, as `make`'s manifest rule does for
-    the configured one, so the runs' dbt steps start from a parse that fits."""
+    """Parse the dbt project for these paths' warehouse and keep the parse where the runs'
+    dbt steps look for it, as a first run on that warehouse leaves it, so that every run
+    starts from a parse that fits. (Into a folder of its own: the project's target/ holds
+    the manifest that tests beside this one are reading.)"""
     from orchestration.transform.project import dbt_parse_args
+    from orchestration.transform.run_folders import (
+        keep_parse_state,
+        kept_parse_state,
+        parse_state_folder,
+    )
 
+    env = {**settings.dbt_env(), **pipeline_env(paths)}
+    target = paths.warehouse.parent / "dbt-parse"
     subprocess.run(
-        [str(settings.dbt_executable()), *dbt_parse_args()],
-        env={**settings.dbt_env(), **pipeline_env(paths)},
+        [str(settings.dbt_executable()), *dbt_parse_args(), "--target-path", str(target)],
+        env=env,
         check=True,
         capture_output=True,
     )
+    keep_parse_state(target, kept_parse_state(parse_state_folder(), env))
 
 
 def run_to_completion(paths: PipelinePaths) -> None:

@@ -67,7 +67,7 @@ def test_the_pipeline_build_reuses_the_parse_make_wrote(tmp_path, parse_args, re
     assert (FULL_REPARSE in listed) is reparses
 
 
-def test_the_dbt_step_leaves_its_parse_and_its_newest_run_folders(
+def test_the_dbt_step_keeps_a_parse_per_warehouse_and_its_newest_run_folders(
     pipeline_run, tmp_path, monkeypatch
 ):
     from dagster import DagsterInstance, materialize
@@ -86,9 +86,6 @@ def test_the_dbt_step_leaves_its_parse_and_its_newest_run_folders(
         check=True,
         capture_output=True,
     )
-    warehouse = tmp_path / "warehouse.duckdb"
-    warehouse.write_bytes(pipeline_run.paths.warehouse.read_bytes())
-    monkeypatch.setenv("REE_WAREHOUSE", str(warehouse))
     monkeypatch.setenv("DBT_TARGET_PATH", str(parse_folder))
     # dbt says how it parsed at debug level only.
     monkeypatch.setenv("REE_DBT_FILE_LOG_LEVEL", "debug")
@@ -100,8 +97,11 @@ def test_the_dbt_step_leaves_its_parse_and_its_newest_run_folders(
     unrelated = parse_folder / "compiled"
     unrelated.mkdir(exist_ok=True)
 
-    logs = []
-    for _ in range(2):
+    def dbt_step_log(warehouse_name: str) -> str:
+        warehouse = tmp_path / warehouse_name
+        if not warehouse.exists():
+            warehouse.write_bytes(pipeline_run.paths.warehouse.read_bytes())
+        monkeypatch.setenv("REE_WAREHOUSE", str(warehouse))
         before = set(parse_folder.glob("ree_dbt_models-*"))
         result = materialize(
             [ree_dbt_models],
@@ -110,13 +110,18 @@ def test_the_dbt_step_leaves_its_parse_and_its_newest_run_folders(
         )
         assert result.success
         (invocation,) = set(parse_folder.glob("ree_dbt_models-*")) - before
-        logs.append((invocation / "dbt.log").read_text(encoding="utf-8"))
-    # The first run is the case without the copy-back: the saved parse does not fit.
+        return (invocation / "dbt.log").read_text(encoding="utf-8")
+
+    # Runs on two warehouses in turn, as the bench and the tests run them: the first on each
+    # parses in full (the saved parse is for neither); the second on the first warehouse
+    # starts from the parse its first run kept, which the other warehouse's run left alone.
+    logs = [dbt_step_log(name) for name in ("first.duckdb", "second.duckdb", "first.duckdb")]
     assert FULL_REPARSE in logs[0]
-    assert FULL_REPARSE not in logs[1]
-    assert "Partial parsing enabled" in logs[1]
-    # The newest folders stay (both runs' among them); older ones of the step go.
+    assert FULL_REPARSE in logs[1]
+    assert FULL_REPARSE not in logs[2]
+    assert "Partial parsing enabled" in logs[2]
+    # The newest folders stay (the three runs' among them); older ones of the step go.
     kept = sorted(parse_folder.glob("ree_dbt_models-*"))
     assert len(kept) == settings.DBT_RUN_FOLDERS_KEPT
-    assert set(earlier[-(settings.DBT_RUN_FOLDERS_KEPT - 2) :]) < set(kept)
+    assert set(earlier[-(settings.DBT_RUN_FOLDERS_KEPT - 3) :]) < set(kept)
     assert unrelated.is_dir()
