@@ -12,7 +12,13 @@ from tests.end_to_end.conftest import make_paths, run_to_completion
 pytestmark = pytest.mark.slow
 RUNS = 3
 READERS = 2
-PAUSE_BETWEEN_READS_S = 0.01  # a dashboard polls; a busy loop would only starve the runs
+# A dashboard polls. Opening the published file and reading it costs about 30 ms of CPU here
+# (measured), so at 10 ms between reads the two readers kept one and a half of the machine's
+# two cores busy, starving the runs and every test beside this one (390 s for this test in a
+# full `make test`). At 0.1 s they take under half a core; at 0.2 s they made 1,470 reads
+# across the runs (272 s alone on this machine), so 0.1 s leaves room for a faster machine,
+# where the runs are shorter, to make its 1,000 while the runs go on.
+PAUSE_BETWEEN_READS_S = 0.1
 MIN_READS = 1000
 EXPECTED_MARTS = {
     "dim_partner",
