@@ -177,19 +177,32 @@ def policy_impact(context: AssetExecutionContext, warehouse: Warehouse) -> Mater
     """Interactive policy-impact report: per series the monthly chart with events (hover for
     the figure, its source URL and the measures in force), what changed after each measure,
     event windows and CSV downloads; one HTML file that opens with no network."""
-    # plotly loads here, not when the definitions load.
+    from orchestration.reports.impact_version import (
+        impact_report_version,
+        is_current,
+        record_version,
+    )
     from orchestration.reports.interactive_data import report_series
-    from orchestration.reports.interactive_page import write_impact_report
 
     with warehouse.connect(read_only=True) as conn:
         inputs = read_impact_inputs(conn)
-    path = write_impact_report(inputs, settings.impact_html_path())
+    path = settings.impact_html_path()
+    version = impact_report_version(inputs)
+    written = not is_current(path, version)
+    if written:
+        # plotly loads here, not when the definitions load, nor when the page is current.
+        from orchestration.reports.interactive_page import write_impact_report
+
+        write_impact_report(inputs, path)
+        record_version(path, version)
     series = report_series(inputs)
     verdicts = inputs.impact["verdict"].fillna("no verdict").value_counts().to_dict()
-    context.log.info(f"Impact report for {len(series)} series: {path}")
+    state = "written" if written else "unchanged (same marts and code as when it was written)"
+    context.log.info(f"Impact report for {len(series)} series, {state}: {path}")
     return MaterializeResult(
         metadata={
             "report": MetadataValue.path(str(path)),
+            "written": written,
             "series": len(series),
             "size_bytes": path.stat().st_size,
             "verdicts": MetadataValue.json({str(k): int(v) for k, v in verdicts.items()}),

@@ -159,6 +159,11 @@ def _marts_checksum(path) -> str:
 
 
 def test_a_second_run_on_the_same_files_changes_nothing(pipeline_run, monkeypatch):
+    from dagster import AssetKey, DagsterInstance
+
+    from orchestration import settings
+    from orchestration.definitions import defs
+
     before = _marts_checksum(pipeline_run.paths.published_db)
     conn = duckdb.connect(str(pipeline_run.paths.warehouse), read_only=True)
     raw_before = conn.execute("select count(*) from raw.published_figures").fetchone()
@@ -171,6 +176,20 @@ def test_a_second_run_on_the_same_files_changes_nothing(pipeline_run, monkeypatc
     assert conn.execute("select count(*) from raw.published_figures").fetchone() == raw_before
     conn.close()
     assert _marts_checksum(pipeline_run.paths.published_db) == before
+    # The impact report, materialized again on the same marts, is left as this run wrote it.
+    impact_report = pipeline_run.paths.reports / settings.IMPACT_HTML_NAME
+    page = impact_report.read_bytes()
+    impact_key = AssetKey(["reports", "policy_impact"])
+    again = defs.resolve_job_def("refresh_all").execute_in_process(
+        instance=DagsterInstance.ephemeral(), asset_selection=[impact_key]
+    )
+    (metadata,) = [
+        event.materialization.metadata
+        for event in again.get_asset_materialization_events()
+        if event.asset_key == impact_key
+    ]
+    assert metadata["written"].value is False
+    assert impact_report.read_bytes() == page
 
 
 def test_rematerializing_each_asset_again_and_again_leaves_the_marts_identical(
