@@ -29,15 +29,21 @@ DRAWING_LIBRARIES = ("matplotlib", "pillow", "numpy")
 REPORTS_CODE = Path(__file__).parent
 
 
+def code_digest(code_folder: Path, modules: tuple[str, ...], libraries: tuple[str, ...]):
+    """A sha256 fed with the installed versions of `libraries` and the source of `modules`
+    in `code_folder`: what a stored output depends on besides its data."""
+    digest = hashlib.sha256()
+    for library in libraries:
+        digest.update(f"{library}=={importlib.metadata.version(library)}\n".encode())
+    for module in modules:
+        digest.update((code_folder / module).read_bytes())
+    return digest
+
+
 @functools.cache
 def drawing_version(code_folder: Path = REPORTS_CODE) -> str:
     """A hash of the drawing code in `code_folder` and of the libraries' versions."""
-    digest = hashlib.sha256()
-    for library in DRAWING_LIBRARIES:
-        digest.update(f"{library}=={importlib.metadata.version(library)}\n".encode())
-    for module in DRAWING_MODULES:
-        digest.update((code_folder / module).read_bytes())
-    return digest.hexdigest()
+    return code_digest(code_folder, DRAWING_MODULES, DRAWING_LIBRARIES).hexdigest()
 
 
 def chart_key(spec: ChartSpec, version: str) -> str:

@@ -4,18 +4,17 @@ The report is a function of the marts it reads and of the code and libraries tha
 a run on files already landed, or one that changes none of those marts, would write the same
 page again (about 2 s of CPU, most of it importing plotly and serialising its figures). So the
 page is written with a hash of both beside it (a hidden file), and left as it is while the
-hash is the same. Its "Generated" line then tells when those figures were first drawn.
+hash is the same. Its "Generated" line then tells when those figures were first written.
 """
 
 from __future__ import annotations
 
-import hashlib
-import importlib.metadata
-import os
 from dataclasses import fields
 from pathlib import Path
 
+from orchestration.reports.drawn_charts import REPORTS_CODE, code_digest
 from orchestration.reports.interactive_data import ImpactInputs
+from orchestration.reports.page import _write_atomically
 
 # What the page depends on besides the marts: a change to any of these writes it again.
 WRITING_MODULES = (
@@ -28,16 +27,11 @@ WRITING_MODULES = (
     "data.py",
 )
 WRITING_LIBRARIES = ("plotly", "pandas")
-REPORTS_CODE = Path(__file__).parent
 
 
 def impact_report_version(inputs: ImpactInputs, code_folder: Path = REPORTS_CODE) -> str:
     """A hash of every frame the report reads (columns, types, values) and of its code."""
-    digest = hashlib.sha256()
-    for library in WRITING_LIBRARIES:
-        digest.update(f"{library}=={importlib.metadata.version(library)}\n".encode())
-    for module in WRITING_MODULES:
-        digest.update((code_folder / module).read_bytes())
+    digest = code_digest(code_folder, WRITING_MODULES, WRITING_LIBRARIES)
     for field in fields(inputs):
         frame = getattr(inputs, field.name)
         digest.update(f"{field.name}\n{frame.dtypes.to_dict()!r}\n".encode())
@@ -57,12 +51,6 @@ def is_current(report: Path, version: str) -> bool:
 
 
 def record_version(report: Path, version: str) -> None:
-    """After the page is in place, renamed in like it, so a run killed between the two leaves
-    the old version beside the new page and the next run writes the page again."""
-    target = version_file(report)
-    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_text(version)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    """After the page is in place, and renamed in like it, so a run killed between the two
+    leaves the old version beside the new page and the next run writes the page again."""
+    _write_atomically(version_file(report), version.encode())
